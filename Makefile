@@ -1,0 +1,65 @@
+# The README's two commands: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PIP := $(PY) -m pip --disable-pip-version-check
+INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help run test train shell migrate seed lock clean install install-test
+
+help:
+	@echo "make run    - install, migrate, seed the demo dealer, train if needed, start everything"
+	@echo "make test   - install test needs, train if needed, run the whole test suite"
+	@echo "make train  - train the Rasa model if training data, domain or config changed"
+	@echo "make shell  - chat with the running bot in this terminal (after make run)"
+	@echo "make migrate | make seed | make lock | make clean"
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@test -x $(PY) || { py=$$(scripts/find-python.sh) && echo "creating $(VENV) with $$py" && $$py -m venv $(VENV); }
+	$(PIP) install --quiet -c constraints.txt pip setuptools wheel
+	@echo "installing the project and its pinned dependencies (a few minutes the first time)"
+	$(PIP) install --progress-bar on -c constraints.txt -e .
+	@touch $@
+
+$(TEST_INSTALLED): $(INSTALLED)
+	$(PIP) install --progress-bar on -c constraints.txt -e '.[test]'
+	@touch $@
+
+install: $(INSTALLED)
+install-test: $(TEST_INSTALLED)
+
+run: install
+	$(PY) -m bot.launcher
+
+train: install
+	$(PY) -m bot.training
+
+test: install-test train
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+shell: install
+	$(PY) -m bot.shell
+
+migrate: install
+	$(PY) -m aftersales.migrate
+
+seed: install
+	$(PY) -m aftersales.seed
+
+# Regenerates constraints.txt from a fresh resolution of pyproject.toml (review the diff).
+lock:
+	rm -rf /tmp/dealer-care-lock && $$(scripts/find-python.sh) -m venv /tmp/dealer-care-lock
+	/tmp/dealer-care-lock/bin/pip install --quiet --upgrade pip setuptools wheel
+	/tmp/dealer-care-lock/bin/pip install --quiet -e '.[test]'
+	{ echo "# Exact versions for a reproducible install (make lock regenerates it)."; \
+	  /tmp/dealer-care-lock/bin/pip freeze --all --exclude-editable | grep -v '^dealer-care'; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) models var .pytest_cache
