@@ -1,0 +1,40 @@
+"""Engine and session factory for the service database (SQLite or PostgreSQL)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, create_engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from aftersales.settings import database_url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLite ignores foreign keys unless asked, and WAL lets readers work during a write.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker:
+    return sessionmaker(engine, future=True, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker) -> Iterator[Session]:
+    """A session that commits when the block succeeds and rolls back when it raises."""
+    with factory() as session, session.begin():
+        yield session
