@@ -1,0 +1,1 @@
+"""Rasa training data (YAML) and the project's own NLU components (nlu/components)."""
