@@ -1,0 +1,58 @@
+"""What a customer may ask about a store: where it is, when it opens, how to call it."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from aftersales.models import Store
+
+WEEKDAYS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+}
+
+
+def all_stores(session: Session) -> list[Store]:
+    query = select(Store).options(selectinload(Store.opening_hours), selectinload(Store.holidays))
+    return list(session.execute(query.order_by(Store.id)).scalars())
+
+
+def is_english(language: str | None) -> bool:
+    return (language or "").startswith("en")
+
+
+def describe(store: Store, language: str | None, today: date | None = None) -> str:
+    """Name, address, phone, opening hours and upcoming closures, in the customer's language."""
+    english = is_english(language)
+    today = today or datetime.now(ZoneInfo(store.timezone)).date()
+    lines = [
+        store.name_en if english else store.name,
+        (store.address_en or store.address) if english else store.address,
+        ("Phone: " if english else "电话：") + store.phone,
+        ("Hours: " if english else "营业时间：") + opening_hours_text(store, english),
+    ]
+    closures = upcoming_closures(store, today, english)
+    if closures:
+        lines.append(("Closed: " if english else "休息日：") + closures)
+    return "\n".join(lines)
+
+
+def opening_hours_text(store: Store, english: bool) -> str:
+    names = WEEKDAYS["en" if english else "zh"]
+    open_days = {row.weekday: row for row in store.opening_hours}
+    parts = []
+    for weekday in range(7):
+        row = open_days.get(weekday)
+        hours = f"{row.opens:%H:%M}-{row.closes:%H:%M}" if row else ("closed" if english else "休息")
+        parts.append(f"{names[weekday]} {hours}")
+    return ", ".join(parts) if english else "，".join(parts)
+
+
+def upcoming_closures(store: Store, today: date, english: bool, days: int = 60) -> str:
+    soon = [h for h in store.holidays if 0 <= (h.day - today).days <= days]
+    if english:
+        return ", ".join(f"{h.day:%b %d} ({h.name_en or h.name})" for h in soon)
+    return "，".join(f"{h.day.month}月{h.day.day}日（{h.name}）" for h in soon)

@@ -1,0 +1,62 @@
+"""The environment of the running product: ports, URLs and what each process is given."""
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+from aftersales.settings import VAR_DIR, database_url
+
+DEFAULT_PORTS = {"RASA_PORT": 5005, "ACTIONS_PORT": 5055, "WEB_PORT": 8080}
+
+
+def port(name: str) -> int:
+    return int(os.environ.get(name) or DEFAULT_PORTS[name])
+
+
+def rasa_url() -> str:
+    return os.environ.get("RASA_URL") or f"http://127.0.0.1:{port('RASA_PORT')}"
+
+
+def tracker_store_url() -> str:
+    """Rasa's conversations: PostgreSQL when the service database is, else var/tracker.db."""
+    explicit = os.environ.get("TRACKER_STORE_URL")
+    if explicit:
+        return explicit
+    url = database_url()
+    if url.startswith("postgresql"):
+        return url
+    return f"sqlite:///{VAR_DIR / 'tracker.db'}"
+
+
+def lock_store_env() -> dict[str, str]:
+    """Rasa's lock store: in memory on one machine, Redis (REDIS_URL) when replicas share work."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        return {"LOCK_STORE_TYPE": "in_memory", "REDIS_HOST": "", "REDIS_PORT": "",
+                "REDIS_DB": "", "REDIS_PASSWORD": ""}
+    parts = urlsplit(redis_url)
+    return {
+        "LOCK_STORE_TYPE": "redis",
+        "REDIS_HOST": parts.hostname or "127.0.0.1",
+        "REDIS_PORT": str(parts.port or 6379),
+        "REDIS_DB": (parts.path or "/0").lstrip("/") or "0",
+        "REDIS_PASSWORD": parts.password or "",
+    }
+
+
+def child_env() -> dict[str, str]:
+    """Everything the Rasa server, action server and front door read, defaults filled in."""
+    env = dict(os.environ)
+    env.update({name: str(port(name)) for name in DEFAULT_PORTS})
+    env.setdefault("DATABASE_URL", database_url())
+    env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{port('ACTIONS_PORT')}/webhook")
+    env["TRACKER_STORE_URL"] = tracker_store_url()
+    for key, value in lock_store_env().items():
+        env.setdefault(key, value)
+    env.setdefault("RASA_URL", rasa_url())
+    # No phoning home from an offline dealer network, and quieter third-party logs.
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env

@@ -1,0 +1,63 @@
+"""The front door process: the web page and chat endpoint, and Telegram when a token is set."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+
+from aiohttp import web
+
+from aftersales.db import make_engine, make_sessionmaker
+from bot.config import port, rasa_url
+from bot.relay import Relay
+from bot.web import make_app
+
+log = logging.getLogger("bot.frontdoor")
+
+
+async def serve() -> None:
+    relay = Relay(rasa_url(), make_sessionmaker(make_engine()))
+    runner = web.AppRunner(make_app(relay), access_log=None)
+    await runner.setup()
+    host = os.environ.get("WEB_HOST", "0.0.0.0")
+    await web.TCPSite(runner, host, port("WEB_PORT")).start()
+    log.info("front door listening on http://%s:%d", host, port("WEB_PORT"))
+    telegram = await _start_telegram(relay)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+    if telegram is not None:
+        await telegram.updater.stop()
+        await telegram.stop()
+        await telegram.shutdown()
+    await runner.cleanup()
+    await relay.close()
+
+
+async def _start_telegram(relay: Relay):
+    token = os.environ.get("TELEGRAM_BOT_TOKEN")
+    if not token:
+        log.info("TELEGRAM_BOT_TOKEN not set: Telegram is off")
+        return None
+    from bot.telegram import build_application
+
+    application = build_application(token, relay)
+    await application.initialize()
+    await application.start()
+    await application.updater.start_polling()
+    log.info("Telegram long polling started")
+    return application
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""`make run`: migrate, seed the demo dealer, train if needed, start the three processes.
+
+It supervises the Rasa server, the action server and the front door: Ctrl-C or SIGTERM stops
+all of them (each runs in its own process group, so nothing they started is left behind),
+and if one of them dies the others are stopped too rather than left half-working.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from aftersales.migrate import upgrade
+from aftersales.settings import PROJECT_ROOT, VAR_DIR
+from bot.config import child_env, port
+from bot.training import ensure_model
+
+log = logging.getLogger("launcher")
+STARTUP_TIMEOUT_S = float(os.environ.get("STARTUP_TIMEOUT_S", 180))
+STOP_TIMEOUT_S = 15
+
+
+@dataclass
+class Child:
+    name: str
+    command: list[str]
+    health_url: str
+    process: subprocess.Popen | None = None
+
+
+def children(model: Path) -> list[Child]:
+    bin_dir = Path(sys.executable).parent
+    rasa = str(bin_dir / "rasa")
+    rasa_port, actions_port, web_port = port("RASA_PORT"), port("ACTIONS_PORT"), port("WEB_PORT")
+    return [
+        Child(
+            "action server",
+            [rasa, "run", "actions", "--port", str(actions_port), "--actions", "actions"],
+            f"http://127.0.0.1:{actions_port}/health",
+        ),
+        Child(
+            "rasa server",
+            [
+                rasa, "run", "--model", str(model), "--enable-api",
+                "--interface", os.environ.get("RASA_HOST", "127.0.0.1"), "--port", str(rasa_port),
+                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            ],
+            f"http://127.0.0.1:{rasa_port}/status",
+        ),
+        Child(
+            "front door",
+            [sys.executable, "-m", "bot.frontdoor"],
+            f"http://127.0.0.1:{web_port}/healthz",
+        ),
+    ]
+
+
+class Supervisor:
+    def __init__(self, kids: list[Child], env: dict[str, str]):
+        self.kids = kids
+        self.env = env
+        self.stopping = False
+
+    def start(self) -> None:
+        for kid in self.kids:
+            kid.process = subprocess.Popen(
+                kid.command, cwd=PROJECT_ROOT, env=self.env, start_new_session=True
+            )
+            log.info("started %s (pid %d)", kid.name, kid.process.pid)
+
+    def wait_until_ready(self) -> bool:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        pending = list(self.kids)
+        while pending and time.monotonic() < deadline and not self.stopping:
+            if self.dead_child():
+                return False
+            pending = [kid for kid in pending if not _answers(kid.health_url)]
+            time.sleep(0.5)
+        return not pending
+
+    def dead_child(self) -> Child | None:
+        return next((kid for kid in self.kids if kid.process and kid.process.poll() is not None), None)
+
+    def stop(self) -> None:
+        for kid in self.kids:
+            _signal_group(kid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        for kid in self.kids:
+            try:
+                kid.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                log.warning("%s did not stop in %d s: killing it", kid.name, STOP_TIMEOUT_S)
+            _signal_group(kid, signal.SIGKILL)  # whatever is left of its group
+            kid.process.wait()
+        log.info("all processes stopped")
+
+
+def _signal_group(kid: Child, sig: int) -> None:
+    if kid.process is None:
+        return
+    try:
+        os.killpg(kid.process.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def prepare(env: dict[str, str]) -> Path:
+    """Database at the newest schema, the demo dealer present, the model current."""
+    from aftersales.db import make_engine, make_sessionmaker
+    from aftersales.seed import seed_demo
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    upgrade()
+    log.info("database ready")
+    engine = make_engine()
+    if seed_demo(make_sessionmaker(engine)):
+        log.info("seeded the demo dealer")
+    engine.dispose()
+    return ensure_model(env)
+
+
+def print_urls() -> None:
+    rasa, web = port("RASA_PORT"), port("WEB_PORT")
+    print(
+        "\nDealer care bot is up:\n"
+        f"  demo dealer page and chat     http://localhost:{web}/\n"
+        f"  Rasa REST webhook             http://localhost:{rasa}/webhooks/rest/webhook\n"
+        f"  Rasa HTTP API (parse)         http://localhost:{rasa}/model/parse\n"
+        f"  action server health          http://localhost:{port('ACTIONS_PORT')}/health\n"
+        "  Telegram                      "
+        + ("long polling" if os.environ.get("TELEGRAM_BOT_TOKEN") else "off (set TELEGRAM_BOT_TOKEN)")
+        + "\n"
+        f"Try: curl -s localhost:{rasa}/webhooks/rest/webhook -d '{{\"sender\":\"t1\",\"message\":\"你好\"}}'\n"
+        "Stop with Ctrl-C.\n",
+        flush=True,
+    )
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    env = child_env()
+    os.environ.update({k: env[k] for k in ("DATABASE_URL",)})
+    model = prepare(env)
+    supervisor = Supervisor(children(model), env)
+
+    def request_stop(signum, _frame):
+        log.info("received %s: stopping", signal.Signals(signum).name)
+        supervisor.stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    supervisor.start()
+    status = 0
+    if supervisor.wait_until_ready():
+        print_urls()
+        while not supervisor.stopping:
+            dead = supervisor.dead_child()
+            if dead:
+                log.error("%s exited (code %s): stopping the others", dead.name, dead.process.returncode)
+                status = 1
+                break
+            time.sleep(0.5)
+    elif not supervisor.stopping:
+        log.error("not every process became ready within %.0f s", STARTUP_TIMEOUT_S)
+        status = 1
+    supervisor.stop()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""The one place every customer turn passes: contact log, then Rasa's REST channel.
+
+Telegram and the web widget both call `Relay.customer_turn`, so logging (and later routing
+to a supervisor during a takeover, and rate limits) is written once for every channel.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+from sqlalchemy.orm import sessionmaker
+
+from aftersales import contact_log
+from aftersales.db import transaction
+from aftersales.privacy import mask_phones_in
+from nlu.components.script import detect_language
+
+log = logging.getLogger(__name__)
+
+APOLOGY = {
+    "en": "Sorry, I can't answer right now. Your message is saved and our team will get back to you.",
+    "zh": "抱歉，系统暂时无法回复。您的消息已记录，工作人员会尽快联系您。",
+}
+
+
+class Relay:
+    def __init__(self, rasa_url: str, sessions: sessionmaker, timeout_s: float = 30.0):
+        self.webhook = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
+        self.sessions = sessions
+        self.timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._http: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+
+    async def customer_turn(self, channel: str, external_id: str, text: str) -> list[dict[str, Any]]:
+        key = contact_log.conversation_key(channel, external_id)
+        await self._log(key, channel, "in", "customer", text)
+        log.info("%s <- %s", key, mask_phones_in(text[:200]))
+        try:
+            replies = await self._ask_rasa(key, text)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            log.error("Rasa did not answer %s: %r", key, error)
+            replies = [{"text": APOLOGY["en" if detect_language(text) == "en" else "zh"]}]
+        for reply in replies:
+            if reply.get("text"):
+                await self._log(key, channel, "out", "bot", reply["text"])
+        return replies
+
+    async def _ask_rasa(self, sender: str, text: str) -> list[dict[str, Any]]:
+        if self._http is None:
+            self._http = aiohttp.ClientSession(timeout=self.timeout)
+        async with self._http.post(self.webhook, json={"sender": sender, "message": text}) as response:
+            response.raise_for_status()
+            return await response.json()
+
+    async def _log(self, key: str, channel: str, direction: str, author: str, text: str) -> None:
+        def write() -> None:
+            with transaction(self.sessions) as session:
+                contact_log.record(session, key, channel, direction, author, text)
+
+        await asyncio.to_thread(write)

@@ -1,0 +1,57 @@
+"""Customers on Telegram (python-telegram-bot): each text message is one turn through the relay."""
+from __future__ import annotations
+
+import html
+import logging
+import os
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.relay import Relay
+
+log = logging.getLogger(__name__)
+
+
+def build_application(token: str, relay: Relay) -> Application:
+    builder = Application.builder().token(token)
+    base_url = os.environ.get("TELEGRAM_API_BASE_URL")  # e.g. a local Bot API server
+    if base_url:
+        builder = builder.base_url(base_url)
+    application = builder.build()
+    application.bot_data["relay"] = relay
+    application.add_handler(MessageHandler(filters.TEXT, on_text))
+    application.add_handler(CallbackQueryHandler(on_button))
+    return application
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _turn(update, context, update.effective_message.text)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)  # a keyboard is used once
+    await _turn(update, context, query.data)
+
+
+async def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    relay: Relay = context.bot_data["relay"]
+    chat_id = update.effective_chat.id
+    for reply in await relay.customer_turn("telegram", str(chat_id), text):
+        await context.bot.send_message(
+            chat_id,
+            html.escape(reply.get("text") or ""),
+            parse_mode=ParseMode.HTML,
+            reply_markup=_keyboard(reply.get("buttons")),
+        )
+
+
+def _keyboard(buttons: list[dict] | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b["title"], callback_data=b["payload"][:64])] for b in buttons]
+    )

@@ -1,0 +1,44 @@
+"""The front door's HTTP side: the demo dealer page with a chat box, and health."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.relay import Relay
+
+STATIC = Path(__file__).with_name("static")
+MAX_MESSAGE = 4_000
+
+
+def make_app(relay: Relay) -> web.Application:
+    app = web.Application(client_max_size=64 * 1024)
+    app["relay"] = relay
+    app.router.add_get("/", demo_page)
+    app.router.add_get("/healthz", health)
+    app.router.add_post("/api/chat", chat)
+    app.router.add_static("/static/", STATIC)
+    return app
+
+
+async def demo_page(request: web.Request) -> web.Response:
+    return web.FileResponse(STATIC / "demo.html")
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def chat(request: web.Request) -> web.Response:
+    """One web-widget turn: {"session": id, "message": text} -> {"replies": [...]}."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return web.json_response({"error": "expected a JSON body"}, status=400)
+    session_id = str(body.get("session") or uuid.uuid4().hex)[:64]
+    message = str(body.get("message") or "").strip()[:MAX_MESSAGE]
+    if not message:
+        return web.json_response({"session": session_id, "replies": []})
+    replies = await request.app["relay"].customer_turn("web", session_id, message)
+    return web.json_response({"session": session_id, "replies": replies})

@@ -1,0 +1,13 @@
+from aftersales.privacy import mask_phone, mask_phones_in
+
+
+def test_a_phone_number_keeps_only_its_ends():
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("+1 408-555-0123") == "140****0123"
+
+
+def test_phone_numbers_inside_log_lines_are_masked():
+    line = mask_phones_in("我的电话是13812345678，备用 +86 139 0000 1111，订单RO-20261124-0001")
+    assert "13812345678" not in line and "139 0000 1111" not in line
+    assert "138****5678" in line
+    assert "RO-20261124-0001" in line  # references are not personal data
