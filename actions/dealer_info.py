@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import language, sessions
 from aftersales import stores
+from aftersales.language import in_script
 
 
 class ActionDealerInfo(Action):
@@ -19,7 +20,7 @@ class ActionDealerInfo(Action):
     ) -> List[Dict[Text, Any]]:
         lang = language(tracker)
         with sessions()() as session:
-            texts = [stores.describe(store, lang) for store in stores.all_stores(session)]
+            texts = [in_script(stores.describe(store, lang), lang) for store in stores.all_stores(session)]
         for text in texts:
             dispatcher.utter_message(text=text)
         return []

@@ -12,7 +12,7 @@ from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.components.script import detect_language, normalize
+from nlu.components.script import detect_language, normalize, requested_language
 
 
 class _Stateless(GraphComponent):
@@ -29,7 +29,8 @@ class _Stateless(GraphComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class LanguageDetector(_Stateless, EntityExtractorMixin):
-    """Adds a `language` entity (zh-Hans, zh-Hant, en) that fills the `language` slot.
+    """Adds `language` (the script written: zh-Hans, zh-Hant, zh, en) and `language_request`
+    (a language asked for: "请用英文") entities; actions/language.py turns them into the slot.
 
     It must come first in the pipeline: after normalisation Traditional text is Simplified.
     """
@@ -37,18 +38,17 @@ class LanguageDetector(_Stateless, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            language = detect_language(text)
-            if language is None:
-                continue
-            entity = {
-                "entity": "language",
-                "value": language,
-                "start": 0,
-                "end": len(text),
-                "confidence": 1.0,
-            }
-            entities = message.get(ENTITIES, []) + self.add_extractor_name([entity])
-            message.set(ENTITIES, entities, add_to_output=True)
+            found = [
+                {"entity": name, "value": value, "start": 0, "end": len(text), "confidence": 1.0}
+                for name, value in (
+                    ("language", detect_language(text)),
+                    ("language_request", requested_language(text)),
+                )
+                if value
+            ]
+            if found:
+                entities = message.get(ENTITIES, []) + self.add_extractor_name(found)
+                message.set(ENTITIES, entities, add_to_output=True)
         return messages
 
 

@@ -63,14 +63,24 @@ def normalize(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
+@lru_cache(maxsize=1)
+def _to_traditional() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t.json")
+
+
 def detect_language(text: str) -> str | None:
     """zh-Hant, zh-Hans or en from the script a message is written in; None when it can't tell.
 
-    Digits, emoji, plates and words like "ok" say nothing about the customer's language, so
-    they leave the current language alone.
+    "zh" means Chinese whose characters are the same in both scripts (你好, 明天): it keeps a
+    Traditional customer Traditional. Digits, emoji, plates and words like "ok" say nothing
+    about the customer's language, so they leave the current language alone.
     """
     if _CJK.search(text):
-        return "zh-Hant" if _to_simplified().convert(text) != text else "zh-Hans"
+        if _to_simplified().convert(text) != text:
+            return "zh-Hant"
+        if _to_traditional().convert(text) != text:
+            return "zh-Hans"
+        return "zh"
     if any(_says_english(word) for word in _WORD.findall(text)):
         return "en"
     return None
@@ -81,3 +91,29 @@ def _says_english(word: str) -> bool:
     if word.isupper() and len(word) <= 3:
         return False
     return word.lower() not in _NEUTRAL_WORDS
+
+
+_REQUESTS = (
+    ("zh-Hant", re.compile(r"繁体|正体|traditional\s+chinese", re.I)),
+    ("en", re.compile(
+        r"(说|讲|用|换成|换|切换到|切换成|改用|改成)\s*(英文|英语)|(英文|英语)\s*(回复|回答|交流|沟通|聊)"
+        r"|\b(in|speak|use|switch\s+to|reply\s+in|talk\s+in|answer\s+in)\s+english\b"
+        r"|^\s*english(\s+please)?\s*[.!]?\s*$",
+        re.I,
+    )),
+    ("zh-Hans", re.compile(
+        r"(说|讲|用|换成|换|切换到|切换成|改用|改成)\s*(中文|汉语|普通话|简体)|简体中文|(中文|汉语)\s*(回复|回答|交流|沟通|聊)"
+        r"|\b(in|speak|use|switch\s+to|reply\s+in|talk\s+in|answer\s+in)\s+(chinese|mandarin)\b"
+        r"|^\s*(中文|chinese)(\s+please)?\s*[.!]?\s*$",
+        re.I,
+    )),
+)
+
+
+def requested_language(text: str) -> str | None:
+    """The language a customer explicitly asks for ("请用英文", "in Chinese please"), if any."""
+    text = to_simplified(text)
+    for language, pattern in _REQUESTS:
+        if pattern.search(text):
+            return language
+    return None

@@ -71,6 +71,27 @@ def test_web_turns_go_through_the_front_door_and_are_logged(stack):
     assert ("out", body["replies"][0]["text"]) in rows
 
 
+def test_traditional_chinese_is_answered_in_traditional(stack):
+    texts = " ".join(_ask(stack, "hant", "您好，請問你們週六營業嗎"))
+    assert "營業" in texts or "門店" in texts or "您好" in texts
+    assert "营业" not in texts and "门店" not in texts and "维修" not in texts
+
+
+def test_a_requested_language_sticks_even_when_the_customer_writes_chinese(stack):
+    switched = " ".join(_ask(stack, "switch", "请用英文回复"))
+    assert "English" in switched and not CJK.search(switched)
+    later = " ".join(_ask(stack, "switch", "你好"))
+    assert "Hello" in later and not CJK.search(later)
+
+
+def test_two_misunderstandings_in_a_row_offer_a_person_first(stack):
+    first = post_json(stack.url("RASA_PORT", "/webhooks/rest/webhook"), {"sender": "lost", "message": "asdkjh qwpeoi zxmcn"})
+    second = post_json(stack.url("RASA_PORT", "/webhooks/rest/webhook"), {"sender": "lost", "message": "qqq wwwz ppplk"})
+    assert "still" not in first[0]["text"] and any("/request_human" in str(r.get("buttons")) for r in first)
+    assert "talk to a member of our service team" in second[0]["text"]
+    assert second[0]["buttons"][0]["payload"] == "/request_human"
+
+
 def test_ctrl_c_stops_every_process(stack):
     pids = stack.child_pids()
     assert len(pids) == 3 and not stack.process.poll()
