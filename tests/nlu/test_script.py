@@ -1,7 +1,7 @@
 """Normalisation before tokenising, and telling the customer's language from their script."""
 import pytest
 
-from nlu.components.script import detect_language, normalize
+from nlu.components.script import detect_language, normalize, requested_language
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,8 @@ def test_normalize_maps_each_character_back_to_its_origin():
 @pytest.mark.parametrize(
     "text, language",
     [
-        ("你好", "zh-Hans"),
+        ("你好", "zh"),  # the same characters in both scripts
+        ("明天上午", "zh"),
         ("我想预约保养", "zh-Hans"),
         ("我想預約保養，請問禮拜六有空嗎", "zh-Hant"),
         ("hello", "en"),
@@ -44,3 +45,23 @@ def test_normalize_maps_each_character_back_to_its_origin():
 )
 def test_detect_language(text, language):
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("请用英文回复", "en"),
+        ("可以用英語嗎", "en"),
+        ("English please", "en"),
+        ("can you reply in english?", "en"),
+        ("说中文", "zh-Hans"),
+        ("speak Chinese please", "zh-Hans"),
+        ("請用繁體中文", "zh-Hant"),
+        ("traditional chinese please", "zh-Hant"),
+        ("Do you have English-speaking advisors?", None),
+        ("我想预约保养", None),
+        ("hello", None),
+    ],
+)
+def test_requested_language(text, language):
+    assert requested_language(text) == language
