@@ -20,7 +20,7 @@ import os
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,8 +35,14 @@ from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 FOLDS = int(os.environ.get("EVAL_FOLDS", 5))
+CONFIG = Path(os.environ.get("EVAL_CONFIG", ROOT / "config.yml"))  # to compare pipelines
+ONLY_FOLDS = int(os.environ.get("EVAL_ONLY_FOLDS", FOLDS))  # fewer folds for a quick look
 REJECTED = {"out_of_scope", "nlu_fallback"}
+THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 log = logging.getLogger("eval-nlu")
+
+
+AMBIGUITY = None  # set in main from the config
 
 
 def load_examples():
@@ -59,7 +65,7 @@ def train_nlu(examples, synonyms, out_dir: Path) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "nlu.yml").write_text(data.nlu_as_yaml())
     return rasa_train_nlu(
-        str(ROOT / "config.yml"), str(data_dir), str(out_dir), domain=str(ROOT / "domain.yml"),
+        str(CONFIG), str(data_dir), str(out_dir), domain=str(ROOT / "domain.yml"),
         fixed_model_name="fold",
     )
 
@@ -80,7 +86,10 @@ def cross_validate(examples, synonyms) -> dict:
     labels = [f"{language}|{m.get('intent')}" for language, m in examples]
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=42)
     gold, predicted, entity_counts = defaultdict(list), defaultdict(list), defaultdict(lambda: [0, 0, 0])
+    rankings = defaultdict(list)
     for number, (train_index, test_index) in enumerate(folds.split(examples, labels), start=1):
+        if number > ONLY_FOLDS:
+            break
         started = time.monotonic()
         with tempfile.TemporaryDirectory() as tmp:
             model = train_nlu([examples[i] for i in train_index], synonyms, Path(tmp))
@@ -89,6 +98,7 @@ def cross_validate(examples, synonyms) -> dict:
         for (language, message), result in zip(held_out, results):
             gold[language].append(message.get("intent"))
             predicted[language].append(result["intent"]["name"])
+            rankings[language].append(top_two(result))
             want = {e["value"] for e in message.get("entities") or [] if e["entity"] == "service_type"}
             got = service_types(result["entities"])
             counts = entity_counts[language]
@@ -105,8 +115,42 @@ def cross_validate(examples, synonyms) -> dict:
             "intent_errors": sum(g != p for g, p in zip(gold[language], predicted[language])),
             "examples": len(gold[language]),
             "service_type_f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0,
+            "f1_by_intent": dict(zip(
+                sorted(set(gold[language])),
+                f1_score(gold[language], predicted[language], average=None,
+                         labels=sorted(set(gold[language])), zero_division=0).round(3).tolist(),
+            )),
+            "confusions": Counter(
+                f"{g} -> {decide(r, 0)}" for g, r in zip(gold[language], rankings[language]) if g != decide(r, 0)
+            ).most_common(15),
+            "macro_f1_by_threshold": {
+                str(t): f1_score(gold[language], [decide(r, t) for r in rankings[language]], average="macro",
+                                 labels=sorted(set(gold[language])), zero_division=0)
+                for t in THRESHOLDS
+            },
         }
     return report
+
+
+def top_two(result: dict) -> tuple:
+    """The classifier's own best two (intent, confidence), before the fallback step."""
+    ranking = [r for r in result.get("intent_ranking") or [] if r["name"] != "nlu_fallback"]
+    ranking += [{"name": None, "confidence": 0.0}] * 2
+    return ranking[0]["name"], ranking[0]["confidence"], ranking[1]["confidence"]
+
+
+def decide(ranked: tuple, threshold: float) -> str:
+    """What FallbackClassifier would answer at this threshold (and the configured ambiguity)."""
+    name, first, second = ranked
+    if threshold == 0:  # no fallback at all: the classifier's own answer
+        return name
+    return name if first >= threshold and first - second >= AMBIGUITY else "nlu_fallback"
+
+
+def _fallback_setting(key: str, default: float) -> float:
+    pipeline = yaml.safe_load(CONFIG.read_text())["pipeline"]
+    fallback = next((c for c in pipeline if c["name"] == "FallbackClassifier"), {})
+    return float(fallback.get(key, default))
 
 
 def rule_extractor_accuracy() -> dict:
@@ -141,7 +185,7 @@ def full_model() -> tuple[str, float]:
 
     out = Path(tempfile.mkdtemp(prefix="eval-full-"))
     started = time.monotonic()
-    result = train(str(ROOT / "domain.yml"), str(ROOT / "config.yml"), [str(ROOT / "nlu")],
+    result = train(str(ROOT / "domain.yml"), str(CONFIG), [str(ROOT / "nlu")],
                    str(out), fixed_model_name="full")
     return result.model, time.monotonic() - started
 
@@ -152,7 +196,12 @@ def out_of_domain(model: str) -> dict:
     for language in ("zh", "en"):
         results = asyncio.run(parse_all(model, messages[language]))
         taken = [(r["text"], r["intent"]["name"]) for r in results if r["intent"]["name"] not in REJECTED]
-        report[language] = {"rejected": 1 - len(taken) / len(results), "messages": len(results), "taken_for_a_task": taken}
+        report[language] = {
+            "rejected": 1 - len(taken) / len(results), "messages": len(results), "taken_for_a_task": taken,
+            "rejected_by_threshold": {
+                str(t): sum(decide(top_two(r), t) in REJECTED for r in results) / len(results) for t in THRESHOLDS
+            },
+        }
     return report
 
 
@@ -160,15 +209,21 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     for noisy in ("rasa", "tensorflow", "absl", "jieba"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
+    global AMBIGUITY
+    AMBIGUITY = _fallback_setting("ambiguity_threshold", 0.1)
     started = time.monotonic()
     examples, synonyms = load_examples()
     print(f"cross-validating {len(examples)} examples in {FOLDS} folds (a minute or so each)", flush=True)
     cv = cross_validate(examples, synonyms)
+    if ONLY_FOLDS < FOLDS:
+        print(json.dumps(cv, ensure_ascii=False, indent=1))
+        return
     print("training the full model", flush=True)
     model, training_s = full_model()
     ood = out_of_domain(model)
     rules = rule_extractor_accuracy()
-    results = {"cross_validation": cv, "rules": rules, "out_of_domain": ood, "training_seconds": training_s}
+    results = {"cross_validation": cv, "rules": rules, "out_of_domain": ood, "training_seconds": training_s,
+               "config": str(CONFIG)}
     (ROOT / "results").mkdir(exist_ok=True)
     (ROOT / "results" / "nlu_eval.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print_report(results, time.monotonic() - started)
@@ -186,6 +241,12 @@ def print_report(r: dict, total_s: float) -> None:
     print(f"plates/VIN/phone/mileage/refs right   {rules['pattern_accuracy']:.1%} of {rules['pattern_cases']}, "
           f"{rules['pattern_negatives_rejected']:.1%} of look-alikes rejected")
     print(f"full training                         {r['training_seconds']:.0f} s   target <= 300 s")
+    print("\nfallback threshold   " + "   ".join(f"{t:>11}" for t in THRESHOLDS))
+    for language in ("zh", "en"):
+        f1 = cv[language]["macro_f1_by_threshold"]
+        rejected = ood[language]["rejected_by_threshold"]
+        print(f"{language} intent macro-F1    " + "   ".join(f"{f1[str(t)]:>11.3f}" for t in THRESHOLDS))
+        print(f"{language} unrelated rejected " + "   ".join(f"{rejected[str(t)]:>11.1%}" for t in THRESHOLDS))
     for language in ("zh", "en"):
         for text, intent in ood[language]["taken_for_a_task"]:
             print(f"  taken for {intent}: {text}")
