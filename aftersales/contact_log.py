@@ -10,6 +10,10 @@ from aftersales.models import ChannelAccount, ContactLog, utcnow
 
 MAX_TEXT = 20_000  # a pasted essay is kept, a runaway client cannot fill the disk
 
+# Conversation keys are '<prefix>:<id>'; the prefix names the channel.
+CHANNEL_OF_PREFIX = {"tg": "telegram", "web": "web", "rest": "rest"}
+PREFIX_OF_CHANNEL = {channel: prefix for prefix, channel in CHANNEL_OF_PREFIX.items()}
+
 
 def record(
     session: Session,
@@ -55,10 +59,6 @@ def history(session: Session, conversation_key: str, limit: int = 200) -> list[C
     ).scalars()
     return list(reversed(list(rows)))
 
-
-# Conversation keys are '<prefix>:<id>'; the prefix names the channel.
-CHANNEL_OF_PREFIX = {"tg": "telegram", "web": "web", "rest": "rest"}
-PREFIX_OF_CHANNEL = {channel: prefix for prefix, channel in CHANNEL_OF_PREFIX.items()}
 
 
 def conversation_key(channel: str, external_id: str) -> str:

@@ -153,7 +153,7 @@ def print_urls() -> None:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
     env = child_env()
-    os.environ.update({k: env[k] for k in ("DATABASE_URL",)})
+    os.environ["DATABASE_URL"] = env["DATABASE_URL"]  # migrate and seed the same database
     model = prepare(env)
     supervisor = Supervisor(children(model), env)
 

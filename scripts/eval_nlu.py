@@ -39,7 +39,6 @@ CONFIG = Path(os.environ.get("EVAL_CONFIG", ROOT / "config.yml"))  # to compare 
 ONLY_FOLDS = int(os.environ.get("EVAL_ONLY_FOLDS", FOLDS))  # fewer folds for a quick look
 REJECTED = {"out_of_scope", "nlu_fallback"}
 THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
-log = logging.getLogger("eval-nlu")
 
 
 AMBIGUITY = None  # set in main from the config
