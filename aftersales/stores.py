@@ -41,13 +41,20 @@ def describe(store: Store, language: str | None, today: date | None = None) -> s
 
 
 def opening_hours_text(store: Store, english: bool) -> str:
+    """Days with the same hours grouped: "Mon-Fri 07:30-18:00, Sat 08:00-16:00, Sun closed"."""
     names = WEEKDAYS["en" if english else "zh"]
     open_days = {row.weekday: row for row in store.opening_hours}
-    parts = []
-    for weekday in range(7):
-        row = open_days.get(weekday)
-        hours = f"{row.opens:%H:%M}-{row.closes:%H:%M}" if row else ("closed" if english else "休息")
-        parts.append(f"{names[weekday]} {hours}")
+    closed = "closed" if english else "休息"
+    hours = [
+        f"{open_days[d].opens:%H:%M}-{open_days[d].closes:%H:%M}" if d in open_days else closed
+        for d in range(7)
+    ]
+    parts, start = [], 0
+    for day in range(1, 8):
+        if day == 7 or hours[day] != hours[start]:
+            days = names[start] if day - 1 == start else f"{names[start]}{'-' if english else '至'}{names[day - 1]}"
+            parts.append(f"{days} {hours[start]}")
+            start = day
     return ", ".join(parts) if english else "，".join(parts)
 
 
