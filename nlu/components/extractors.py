@@ -16,10 +16,10 @@ from rasa.shared.nlu.training_data.message import Message
 
 from aftersales.settings import dealer_timezone
 from nlu.components import patterns, time_parser
-from nlu.components.preprocess import _Stateless
+from nlu.components.preprocess import StatelessComponent
 
 
-class _RuleExtractor(_Stateless, EntityExtractorMixin):
+class _RuleExtractor(StatelessComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""

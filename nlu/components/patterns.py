@@ -78,6 +78,8 @@ import datetime as _dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from nlu.components.script import to_simplified
+
 __all__ = [
     "extract",
     "normalize_plate",
@@ -124,8 +126,8 @@ _TABLE = _build_table()
 
 
 def _normalize(text: str) -> str:
-    """Fullwidth -> halfwidth, ASCII upper-case, unify spaces/dashes/dots."""
-    out = text.translate(_TABLE)
+    """Simplified script (OpenCC), fullwidth -> halfwidth, ASCII upper-case, unify spaces/dashes/dots."""
+    out = to_simplified(text).translate(_TABLE)
     if len(out) != len(text):  # cannot happen with a 1:1 table; be paranoid
         return text.upper() if len(text.upper()) == len(text) else text
     return out
@@ -136,32 +138,26 @@ def _normalize(text: str) -> str:
 # --------------------------------------------------------------------------
 
 _PROVINCES_SIMPLIFIED = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-_PROVINCE_TRAD = {
-    "滬": "沪", "遼": "辽", "魯": "鲁", "蘇": "苏", "贛": "赣", "貴": "贵",
-    "閩": "闽", "陝": "陕", "陜": "陕", "寧": "宁", "瓊": "琼", "雲": "云",
-    "晉": "晋", "粵": "粤",
-}
-_SUFFIX_TRAD = {"學": "学", "領": "领", "掛": "挂"}
-_PROVINCE_CLASS = "[" + _PROVINCES_SIMPLIFIED + "".join(_PROVINCE_TRAD) + "]"
+_PROVINCE_CLASS = "[" + _PROVINCES_SIMPLIFIED + "]"
 _PLATE_ALNUM = "[A-HJ-NP-Z0-9]"  # no I / O on Chinese plates
 _PLATE_SEP = "[·. -]"
 
 _PLATE_RE = re.compile(
     rf"(?P<prov>{_PROVINCE_CLASS}) ?(?P<letter>[A-Z]){_PLATE_SEP}?"
-    rf"(?:(?P<tail4>{_PLATE_ALNUM}{{4}})(?P<suffix>[学警领使挂港澳學領掛])"
+    rf"(?:(?P<tail4>{_PLATE_ALNUM}{{4}})(?P<suffix>[学警领使挂港澳])"
     rf"|(?P<tail>{_PLATE_ALNUM}{{5,6}})(?![A-Z0-9]))"
 )
 _NEW_ENERGY_TAIL = re.compile(r"[A-HJ-NP-Z][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[A-HJ-NP-Z]")
 
 
 def _plate_value(m: re.Match) -> str | None:
-    prov = _PROVINCE_TRAD.get(m.group("prov"), m.group("prov"))
+    prov = m.group("prov")
     letter = m.group("letter")
     if m.group("tail4") is not None:
         tail = m.group("tail4")
         if sum(c.isdigit() for c in tail) < 2:
             return None
-        suffix = _SUFFIX_TRAD.get(m.group("suffix"), m.group("suffix"))
+        suffix = m.group("suffix")
         return f"{prov}{letter}{tail}{suffix}"
     tail = m.group("tail")
     if len(tail) == 5:

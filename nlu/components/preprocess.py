@@ -15,7 +15,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu.components.script import detect_language, normalize, requested_language
 
 
-class _Stateless(GraphComponent):
+class StatelessComponent(GraphComponent):
     @classmethod
     def create(
         cls,
@@ -28,7 +28,7 @@ class _Stateless(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class LanguageDetector(_Stateless, EntityExtractorMixin):
+class LanguageDetector(StatelessComponent, EntityExtractorMixin):
     """Adds `language` (the script written: zh-Hans, zh-Hant, zh, en) and `language_request`
     (a language asked for: "请用英文") entities; actions/language.py turns them into the slot.
 
@@ -53,7 +53,7 @@ class LanguageDetector(_Stateless, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class TextNormalizer(_Stateless):
+class TextNormalizer(StatelessComponent):
     """Traditional -> Simplified (OpenCC), full-width -> half-width, whitespace collapsed.
 
     Training examples are normalised the same way, with their entity offsets carried over.

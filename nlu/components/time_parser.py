@@ -15,8 +15,8 @@ Pure Python (no rasa import); never raises (returns ``[]`` on anything unexpecte
 
 How it works
 ------------
-1. The text is normalised without changing its length (Traditional -> Simplified for the
-   characters that matter, full-width -> ASCII, ASCII lower case), so offsets stay valid.
+1. The text is normalised without changing its length (Traditional -> Simplified with OpenCC,
+   full-width -> ASCII, ASCII lower case), so offsets stay valid.
 2. Four passes of regular expressions find tokens, each pass masking what it claimed:
    relative expressions (N小时后, in 2 hours), dates (明天, 周三, 12月3日, Dec 3),
    parts of the day (下午, morning), clock times (三点半, 15:00, 3pm).
@@ -71,6 +71,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Optional, Union
 
+from nlu.components.script import to_simplified
+
 __all__ = ["parse"]
 
 logger = logging.getLogger(__name__)
@@ -82,15 +84,8 @@ MAX_TEXT = 20000  # longer input is cut (never raise, stay fast)
 # --------------------------------------------------------------------------------------
 # Normalisation (length preserving)
 # --------------------------------------------------------------------------------------
-_TRAD = {
-    "點": "点", "後": "后", "禮": "礼", "週": "周", "號": "号", "個": "个", "鐘": "钟",
-    "時": "时", "兩": "两", "這": "这", "淩": "凌", "頭": "头", "間": "间", "裡": "里",
-    "裏": "里", "過": "过", "幾": "几", "來": "来", "黃": "黄", "晝": "昼", "鍾": "钟",
-}
-
-
 def _build_table() -> dict:
-    table = {ord(k): v for k, v in _TRAD.items()}
+    table = {}
     for code in range(0xFF01, 0xFF5F):  # full-width ASCII
         table[code] = chr(code - 0xFEE0).lower()
     for code in range(ord("A"), ord("Z") + 1):
@@ -105,8 +100,8 @@ _TABLE = _build_table()
 
 
 def normalise(text: str) -> str:
-    """Return ``text`` with the same length, simplified for matching."""
-    out = text.translate(_TABLE)
+    """Return ``text`` with the same length, simplified for matching (OpenCC for the script)."""
+    out = to_simplified(text).translate(_TABLE)
     return out if len(out) == len(text) else text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from aftersales.db import make_engine
@@ -46,3 +47,9 @@ def test_downgrade_to_nothing_and_up_again(db_url):
 def test_upgrade_twice_is_harmless(db_url):
     upgrade(db_url)
     upgrade(db_url)
+    engine = make_engine(db_url)
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    engine.dispose()
+    head = ScriptDirectory.from_config(alembic_config(db_url)).get_heads()
+    assert current == tuple(head) and len(head) == 1
