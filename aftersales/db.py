@@ -16,6 +16,7 @@ def make_engine(url: str | None = None) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, future=True, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
 
@@ -27,6 +28,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # pysqlite's own transaction handling breaks SAVEPOINTs (which bookings rely on to
+    # try the next bay); SQLAlchemy's documented remedy is to emit BEGIN ourselves.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection) -> None:
+    # IMMEDIATE takes the write lock at the start: two bookings that read and then write
+    # queue for each other instead of failing with "database is locked" at the write.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker:

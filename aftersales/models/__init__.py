@@ -10,7 +10,7 @@ from aftersales.models.dealer import (
     Store,
 )
 from aftersales.models.customer import ChannelAccount, Customer, Vehicle
-from aftersales.models.appointment import Appointment, AppointmentService, BayReservation
+from aftersales.models.appointment import Appointment, AppointmentService, BayReservation, TransportDay
 from aftersales.models.repair import RepairOrder, RepairOrderEvent, RepairOrderItem
 from aftersales.models.complaint import Complaint, ComplaintEvent, Escalation, Handoff, Survey
 from aftersales.models.contact import ContactLog, ReferenceCounter
@@ -19,7 +19,7 @@ __all__ = [
     "Base", "UTCDateTime", "utcnow",
     "DealerGroup", "Store", "OpeningHours", "Holiday", "ServiceBay", "ServiceType", "Staff",
     "Customer", "ChannelAccount", "Vehicle",
-    "Appointment", "AppointmentService", "BayReservation",
+    "Appointment", "AppointmentService", "BayReservation", "TransportDay",
     "RepairOrder", "RepairOrderEvent", "RepairOrderItem",
     "Complaint", "ComplaintEvent", "Escalation", "Handoff", "Survey",
     "ContactLog", "ReferenceCounter",

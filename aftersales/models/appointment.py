@@ -5,7 +5,9 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
+    Integer,
     PrimaryKeyConstraint,
     String,
     Text,
@@ -66,3 +68,24 @@ class BayReservation(Base):
     bay_id = Column(ForeignKey("service_bays.id"), nullable=False)
     slot_start = Column(UTCDateTime, nullable=False)
     appointment_id = Column(ForeignKey("appointments.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class TransportDay(Base):
+    """How many appointments of a day use a limited transport option (drop-off, pickup...).
+
+    Booking raises `booked` with one conditional UPDATE (`booked < day_limit`), so two
+    customers racing for the last pickup of a day cannot both get it; the CHECK is the
+    database's own guarantee behind that.
+    """
+
+    __tablename__ = "transport_days"
+    __table_args__ = (
+        PrimaryKeyConstraint("store_id", "day", "transport"),
+        CheckConstraint(one_of("transport", TRANSPORT_OPTIONS), name="transport"),
+        CheckConstraint("booked >= 0 AND booked <= day_limit", name="within_limit"),
+    )
+    store_id = Column(ForeignKey("stores.id", ondelete="CASCADE"), nullable=False)
+    day = Column(Date, nullable=False)
+    transport = Column(String(20), nullable=False)
+    booked = Column(Integer, nullable=False, default=0)
+    day_limit = Column(Integer, nullable=False)
