@@ -173,7 +173,7 @@ def _reserve_bay(
     raise BookingError("full")
 
 
-def _pick_advisor(session: Session, store: Store, day: date) -> int | None:
+def pick_advisor(session: Session, store: Store, day: date) -> int | None:
     """The store's advisor with the fewest appointments that day (ties: the longest serving)."""
     calendar = capacity.Calendar(store)
     since = calendar.instant(day, datetime.min.time())
@@ -226,7 +226,7 @@ def book(
                 store_id=store.id,
                 customer_id=vehicle.customer_id,
                 vehicle_id=vehicle.id,
-                advisor_id=_pick_advisor(session, store, day),
+                advisor_id=pick_advisor(session, store, day),
                 starts_at=start,
                 ends_at=start + timedelta(minutes=minutes),
                 status="booked",

@@ -1,6 +1,7 @@
 """What a customer may ask about a store: where it is, when it opens, how to call it."""
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -63,3 +64,35 @@ def upcoming_closures(store: Store, today: date, english: bool, days: int = 60) 
     if english:
         return ", ".join(f"{h.day:%b %d} ({h.name_en or h.name})" for h in soon)
     return "，".join(f"{h.day.month}月{h.day.day}日（{h.name}）" for h in soon)
+
+
+def by_code(stores: list[Store], code: str | None) -> Store | None:
+    return next((s for s in stores if code and s.code == code), None)
+
+
+def mentioned(stores: list[Store], text: str) -> Store | None:
+    """A store the text names by code, name or city ("广州", "San Jose"), if exactly one."""
+    lowered = (text or "").lower()
+    found = [
+        s for s in stores
+        if any(word and word.lower() in lowered for word in (s.code, s.name, s.name_en, s.city))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def for_plate(stores: list[Store], plate: str | None) -> list[Store]:
+    """The stores that can serve a plate: Chinese plates (粤B12345) the stores in China."""
+    chinese = bool(plate) and not plate[0].isascii()
+    return [s for s in stores if (s.country == "CN") == chinese] or stores
+
+
+def nearest(stores: list[Store], latitude: float, longitude: float) -> Store | None:
+    """The store closest to a shared location (equirectangular distance is enough here)."""
+    located = [s for s in stores if s.latitude is not None and s.longitude is not None]
+    if not located:
+        return None
+    scale = math.cos(math.radians(latitude))
+    return min(
+        located,
+        key=lambda s: (s.latitude - latitude) ** 2 + ((s.longitude - longitude) * scale) ** 2,
+    )

@@ -1,0 +1,314 @@
+"""Seeing, moving and cancelling one's own appointments (three small forms).
+
+Each form first makes sure whose chat this is: a linked chat goes straight on; otherwise the
+customer gives a plate and the phone on record. Only that customer's appointments are shown or
+changed; someone else's reference is answered exactly like a reference that does not exist.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking import (
+    entities,
+    entity,
+    intent,
+    now,
+    payload,
+    slot_buttons,
+    utter,
+    wall_clock,
+)
+from actions.context import language, sessions
+from aftersales import appointments, capacity, customers
+from aftersales import booking_text as text
+from aftersales.db import transaction
+from aftersales.models import Store
+
+CHANGE_SLOTS = ("identity_plate", "identity_phone", "change_reference", "change_time", "change_confirmed",
+                "change_turn", "change_offered")
+
+
+class ChangeTurn:
+    """One customer message in an appointment form, read against the database."""
+
+    def __init__(self, session, dispatcher, tracker: Tracker):
+        self.session = session
+        self.dispatcher = dispatcher
+        self.tracker = tracker
+        self.lang = language(tracker)
+        self.slots: Dict[str, Any] = {}
+        self.customer = customers.customer_of(session, tracker.sender_id)
+
+    def get(self, name: str) -> Any:
+        return self.slots[name] if name in self.slots else self.tracker.get_slot(name)
+
+    def say(self, key: str, buttons=None, **values) -> None:
+        utter(self.dispatcher, self.lang, text.say(key, self.lang, **values), buttons)
+
+    def identify(self) -> bool:
+        """Reads plate and phone until the chat is linked to a customer; True when it took something."""
+        if self.customer is not None:
+            self.slots["identity_plate"] = self.get("identity_plate") or "on_file"
+            self.slots["identity_phone"] = self.get("identity_phone") or "on_file"
+            return False
+        plate, phone = entity(self.tracker, "plate_number"), entity(self.tracker, "phone")
+        if plate:
+            self.slots["identity_plate"] = plate
+        plate = self.get("identity_plate")
+        if phone and plate:
+            identity = customers.link(self.session, self.tracker.sender_id, plate, phone, now(), self.lang)
+            if identity.customer is None:
+                self.say("phone_mismatch" if identity.problem == "mismatch" else "locked")
+                self.slots["identity_phone"] = None
+            else:
+                self.customer = identity.customer
+                self.slots["identity_phone"] = phone
+        return bool(plate or phone)
+
+    def upcoming(self):
+        return appointments.upcoming(self.session, self.customer.id, now()) if self.customer else []
+
+    def reference(self) -> bool:
+        """The appointment meant: a reference given, or the only one there is."""
+        given = entity(self.tracker, "order_id")
+        if given and given.startswith("AP-"):
+            try:
+                appointments.own_appointment(self.session, self.customer.id, given)
+            except appointments.BookingError:
+                self.say("not_found")
+                return True
+            self.slots["change_reference"] = given
+            return True
+        if self.get("change_reference") is None and self.customer is not None:
+            upcoming = self.upcoming()
+            if len(upcoming) == 1:
+                self.slots["change_reference"] = upcoming[0].reference
+            elif not upcoming:
+                self.say("none")
+                self.slots["requested_slot"] = None
+                self.slots["change_reference"] = "none"
+                self.slots["change_time"] = self.slots["change_confirmed"] = "none"
+        return False
+
+    def events(self) -> List[Dict[str, Any]]:
+        turn = (self.tracker.get_slot("change_turn") or 0) + 1
+        self.slots.setdefault("change_offered", None)
+        return [SlotSet(k, v) for k, v in self.slots.items()] + [SlotSet("change_turn", turn)]
+
+
+class ValidateChangeForm(Action):
+    form = ""
+
+    def name(self) -> Text:
+        return f"validate_{self.form}"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        requested = tracker.get_slot("requested_slot")
+        with transaction(sessions()) as session:
+            turn = ChangeTurn(session, dispatcher, tracker)
+            took = turn.identify()
+            if turn.customer is not None:
+                took |= self.step(turn, requested)
+        if not took and requested is not None and intent(tracker) not in ("inform", "affirm", "deny"):
+            return []
+        return turn.events()
+
+    def step(self, turn: ChangeTurn, requested: Optional[str]) -> bool:
+        return False
+
+
+class ValidateAppointmentsForm(ValidateChangeForm):
+    form = "appointments_form"
+
+
+class ValidateRescheduleForm(ValidateChangeForm):
+    form = "reschedule_form"
+
+    def step(self, turn: ChangeTurn, requested: Optional[str]) -> bool:
+        took = turn.reference()
+        found = entities(turn.tracker, "time")
+        reference = turn.get("change_reference")
+        if not found or not reference or reference == "none":
+            return took
+        appointment = appointments.own_appointment(turn.session, turn.customer.id, reference)
+        store = turn.session.get(Store, appointment.store_id)
+        request = found[-1]
+        info = request.get("additional_info") or {}
+        minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
+        if (info.get("from") and info.get("to")) or info.get("grain") in ("day", "week", "month"):
+            between = (wall_clock(info["from"], store), wall_clock(info["to"], store)) if info.get("from") else None
+            day = (between[0] if between else wall_clock(request["value"], store)).date()
+            answer = capacity.check_day(turn.session, store, minutes, day, now(), between)
+            self.offer(turn, answer, store)
+            return True
+        try:
+            with turn.session.begin_nested():
+                moved = appointments.reschedule(
+                    turn.session, customer_id=turn.customer.id, reference=reference,
+                    start=wall_clock(request["value"], store), now=now(),
+                )
+        except appointments.BookingError as refused:
+            if refused.reason.startswith("already"):
+                turn.say("too_late_to_change")
+                turn.slots.update(change_time="none", requested_slot=None)
+                return True
+            self.offer(turn, refused.availability or capacity.Availability(None, refused.reason), store)
+            return True
+        turn.say("moved", reference=moved.reference, when=text.when(moved.starts_at, store, turn.lang))
+        turn.slots["change_time"] = moved.starts_at.isoformat()
+        return True
+
+    @staticmethod
+    def offer(turn: ChangeTurn, answer: capacity.Availability, store: Store) -> None:
+        lines = [text.refusal(answer, store, turn.lang)] if answer.reason else []
+        if answer.alternatives:
+            lines.append(text.say("pick_slot", turn.lang, day=""))
+        utter(turn.dispatcher, turn.lang, "".join(lines), slot_buttons(answer.alternatives, store, turn.lang))
+        turn.slots["change_offered"] = True
+
+
+class ValidateCancelForm(ValidateChangeForm):
+    form = "cancel_form"
+
+    def step(self, turn: ChangeTurn, requested: Optional[str]) -> bool:
+        took = turn.reference()
+        reference = turn.get("change_reference")
+        if requested != "change_confirmed" or not reference or reference == "none":
+            return took
+        if intent(turn.tracker) == "affirm":
+            try:
+                appointments.cancel(turn.session, customer_id=turn.customer.id, reference=reference, now=now())
+            except appointments.BookingError:
+                turn.say("too_late_to_change")
+            else:
+                turn.say("cancelled", reference=reference)
+            turn.slots["change_confirmed"] = "yes"
+            return True
+        if intent(turn.tracker) in ("deny", "stop"):
+            turn.say("kept")
+            turn.slots["change_confirmed"] = "no"
+            return True
+        return False
+
+
+class AskChangeSlot(Action):
+    slot = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        lang = language(tracker)
+        with transaction(sessions()) as session:
+            customer = customers.customer_of(session, tracker.sender_id)
+            self.ask(session, dispatcher, tracker, lang, customer)
+        return []
+
+    def ask(self, session, dispatcher, tracker, lang, customer) -> None:
+        raise NotImplementedError
+
+
+class AskIdentityPlate(AskChangeSlot):
+    slot = "identity_plate"
+
+    def ask(self, session, dispatcher, tracker, lang, customer):
+        utter(dispatcher, lang, text.say("identify_first", lang))
+
+
+class AskIdentityPhone(AskChangeSlot):
+    slot = "identity_phone"
+
+    def ask(self, session, dispatcher, tracker, lang, customer):
+        utter(dispatcher, lang, text.say("ask_phone_owner", lang))
+
+
+class AskChangeReference(AskChangeSlot):
+    slot = "change_reference"
+
+    def ask(self, session, dispatcher, tracker, lang, customer):
+        upcoming = appointments.upcoming(session, customer.id, now()) if customer else []
+        buttons = []
+        for appointment in upcoming:
+            store = session.get(Store, appointment.store_id)
+            buttons.append({"title": text.appointment_line(appointment, store, lang),
+                            "payload": payload("inform", order_id=appointment.reference)})
+        utter(dispatcher, lang, text.say("which_appointment", lang), buttons)
+
+
+class AskChangeTime(AskChangeSlot):
+    slot = "change_time"
+
+    def ask(self, session, dispatcher, tracker, lang, customer):
+        if tracker.get_slot("change_offered"):
+            return
+        utter(dispatcher, lang, text.say("ask_new_time", lang))
+
+
+class AskChangeConfirmed(AskChangeSlot):
+    slot = "change_confirmed"
+
+    def ask(self, session, dispatcher, tracker, lang, customer):
+        appointment = appointments.own_appointment(session, customer.id, tracker.get_slot("change_reference"))
+        store = session.get(Store, appointment.store_id)
+        en = text.english(lang)
+        utter(dispatcher, lang, text.say("confirm_cancel", lang, reference=appointment.reference,
+                                         when=text.when(appointment.starts_at, store, lang)),
+              [{"title": "Yes, cancel it" if en else "确认取消", "payload": payload("affirm")},
+               {"title": "No, keep it" if en else "不取消", "payload": payload("deny")}])
+
+
+class ListAppointments(Action):
+    """The customer's upcoming appointments, each with buttons to move or cancel it."""
+
+    def name(self) -> Text:
+        return "action_list_appointments"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        lang = language(tracker)
+        with transaction(sessions()) as session:
+            customer = customers.customer_of(session, tracker.sender_id)
+            upcoming = appointments.upcoming(session, customer.id, now()) if customer else []
+            if not upcoming:
+                utter(dispatcher, lang, text.say("none", lang))
+                return [SlotSet(slot, None) for slot in CHANGE_SLOTS]
+            lines = [text.say("your_appointments", lang)]
+            for appointment in upcoming:
+                lines.append(text.appointment_line(appointment, session.get(Store, appointment.store_id), lang))
+            en = text.english(lang)
+            buttons = [{"title": "Move one" if en else "改约", "payload": payload("reschedule_appointment")},
+                       {"title": "Cancel one" if en else "取消预约", "payload": payload("cancel_appointment")}]
+            utter(dispatcher, lang, "\n".join(lines), buttons)
+        return [SlotSet(slot, None) for slot in CHANGE_SLOTS]
+
+
+class ResetChange(Action):
+    def name(self) -> Text:
+        return "action_change_reset"
+
+    def run(self, dispatcher, tracker, domain):
+        return [SlotSet(slot, None) for slot in CHANGE_SLOTS]
+
+
+class OptOutReminders(Action):
+    """“退订” / “stop reminders”: honoured at once and recorded with its time."""
+
+    def name(self) -> Text:
+        return "action_opt_out_reminders"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        lang = language(tracker)
+        with transaction(sessions()) as session:
+            customer = customers.customer_of(session, tracker.sender_id)
+            if customer is not None:
+                customers.opt_out_of_reminders(session, customer, now())
+        utter(dispatcher, lang, text.say("opt_out", lang))
+        return []
+
+
+def starts(values: List[str]) -> List[datetime]:
+    return [datetime.fromisoformat(v) for v in values]

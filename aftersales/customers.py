@@ -1,0 +1,128 @@
+"""Who is writing: channel accounts, the customers behind them, and their vehicles.
+
+A chat is linked to a customer only by something the customer knows: a new customer gives a
+plate and a phone and is registered; a plate already on file is linked only when the phone
+given is the one on record. Wrong answers are counted, and three of them lock the chat for a
+while, so nobody can try phone numbers until someone else's car turns up.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from aftersales.contact_log import CHANNEL_OF_PREFIX
+from aftersales.models import ChannelAccount, Customer, Vehicle
+
+MAX_ATTEMPTS = 3
+LOCK = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The outcome of linking a chat: the customer, or why not ("mismatch", "locked")."""
+
+    customer: Customer | None
+    problem: str | None = None
+
+
+def account(session: Session, conversation_key: str) -> ChannelAccount:
+    """The channel account of a conversation key ('tg:123', 'web:abc'), created on first use."""
+    prefix, _, external_id = conversation_key.partition(":")
+    channel = CHANNEL_OF_PREFIX.get(prefix, "rest")
+    external_id = external_id or conversation_key
+    query = select(ChannelAccount).where(
+        ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
+    )
+    found = session.execute(query).scalar()
+    if found is None:
+        found = ChannelAccount(channel=channel, external_id=external_id, failed_identity_attempts=0)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def customer_of(session: Session, conversation_key: str) -> Customer | None:
+    linked = account(session, conversation_key)
+    if linked.customer_id is None:
+        return None
+    query = select(Customer).where(Customer.id == linked.customer_id).options(
+        selectinload(Customer.vehicles)
+    )
+    return session.execute(query).scalar()
+
+
+def vehicle_by_plate(session: Session, plate: str) -> Vehicle | None:
+    return session.execute(select(Vehicle).where(Vehicle.plate == plate)).scalar()
+
+
+def link(
+    session: Session, conversation_key: str, plate: str, phone: str, now: datetime,
+    language: str | None = None,
+) -> Identity:
+    """Links the chat to the owner of `plate` if `phone` is theirs; registers a new plate.
+
+    A new plate joins the customer with that phone (or a new customer).
+    """
+    chat = account(session, conversation_key)
+    if chat.locked_until is not None and chat.locked_until > now:
+        return Identity(None, "locked")
+    vehicle = vehicle_by_plate(session, plate)
+    if vehicle is None:
+        customer = _customer_with_phone(session, phone, language)
+        session.add(Vehicle(owner=customer, plate=plate, make="", model=""))
+    elif vehicle.owner.phone == phone:
+        customer = vehicle.owner
+    else:
+        return _failed(chat, now)
+    chat.customer = customer
+    chat.identified_at = now
+    chat.failed_identity_attempts = 0
+    session.flush()
+    return Identity(customer)
+
+
+def _customer_with_phone(session: Session, phone: str, language: str | None) -> Customer:
+    found = session.execute(select(Customer).where(Customer.phone == phone)).scalar()
+    if found is None:
+        found = Customer(name="", phone=phone, language=language or "zh-Hans")
+        session.add(found)
+    return found
+
+
+def _failed(chat: ChannelAccount, now: datetime) -> Identity:
+    chat.failed_identity_attempts = (chat.failed_identity_attempts or 0) + 1
+    if chat.failed_identity_attempts >= MAX_ATTEMPTS:
+        chat.locked_until = now + LOCK
+        chat.failed_identity_attempts = 0
+        return Identity(None, "locked")
+    return Identity(None, "mismatch")
+
+
+def add_vehicle(session: Session, customer: Customer, plate: str) -> Vehicle | None:
+    """Registers a new plate to a known customer; None when the plate is someone else's."""
+    vehicle = vehicle_by_plate(session, plate)
+    if vehicle is None:
+        vehicle = Vehicle(owner=customer, plate=plate, make="", model="")
+        session.add(vehicle)
+        session.flush()
+        return vehicle
+    return vehicle if vehicle.customer_id == customer.id else None
+
+
+def opt_out_of_reminders(session: Session, customer: Customer, now: datetime) -> None:
+    """Honoured at once, for the customer and every appointment still to come."""
+    from aftersales.models import Appointment
+
+    customer.reminders_opt_in = False
+    customer.opted_out_at = now
+    for appointment in session.execute(
+        select(Appointment).where(
+            Appointment.customer_id == customer.id,
+            Appointment.status == "booked",
+            Appointment.starts_at > now,
+        )
+    ).scalars():
+        appointment.reminder_opt_in = False
