@@ -6,7 +6,6 @@ changed; someone else's reference is answered exactly like a reference that does
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -18,6 +17,7 @@ from actions.booking import (
     entity,
     intent,
     now,
+    offer_text,
     payload,
     slot_buttons,
     utter,
@@ -28,6 +28,7 @@ from aftersales import appointments, capacity, customers
 from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.models import Store
+from nlu.components.patterns import loose_phone, loose_plate
 
 CHANGE_SLOTS = ("identity_plate", "identity_phone", "change_reference", "change_time", "change_confirmed",
                 "change_turn", "change_offered")
@@ -56,7 +57,11 @@ class ChangeTurn:
             self.slots["identity_plate"] = self.get("identity_plate") or "on_file"
             self.slots["identity_phone"] = self.get("identity_phone") or "on_file"
             return False
-        plate, phone = entity(self.tracker, "plate_number"), entity(self.tracker, "phone")
+        message = (self.tracker.latest_message or {}).get("text") or ""
+        requested = self.tracker.get_slot("requested_slot")
+        plate = entity(self.tracker, "plate_number") or (
+            loose_plate(message) if requested == "identity_plate" else None)
+        phone = entity(self.tracker, "phone") or (loose_phone(message) if requested == "identity_phone" else None)
         if plate:
             self.slots["identity_plate"] = plate
         plate = self.get("identity_plate")
@@ -165,10 +170,8 @@ class ValidateRescheduleForm(ValidateChangeForm):
 
     @staticmethod
     def offer(turn: ChangeTurn, answer: capacity.Availability, store: Store) -> None:
-        lines = [text.refusal(answer, store, turn.lang)] if answer.reason else []
-        if answer.alternatives:
-            lines.append(text.say("pick_slot", turn.lang, day=""))
-        utter(turn.dispatcher, turn.lang, "".join(lines), slot_buttons(answer.alternatives, store, turn.lang))
+        utter(turn.dispatcher, turn.lang, offer_text(answer, store, turn.lang),
+              slot_buttons(answer.alternatives, store, turn.lang))
         turn.slots["change_offered"] = True
 
 
@@ -308,7 +311,3 @@ class OptOutReminders(Action):
                 customers.opt_out_of_reminders(session, customer, now())
         utter(dispatcher, lang, text.say("opt_out", lang))
         return []
-
-
-def starts(values: List[str]) -> List[datetime]:
-    return [datetime.fromisoformat(v) for v in values]

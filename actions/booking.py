@@ -20,11 +20,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import language, sessions
-from aftersales import appointments, capacity, customers, stores
+from aftersales import appointments, capacity, customers, reminders, stores
 from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.language import in_script
 from aftersales.models import Staff, Store
+from nlu.components.patterns import loose_phone, loose_plate
 
 FORM_INTENTS = {"inform", "book_appointment", "reschedule_appointment", "affirm", "deny", "nlu_fallback"}
 BOOKING_SLOTS = (
@@ -151,10 +152,13 @@ class BookingTurn:
 
         if wanted("booking_services") and entities(self.tracker, "service_type"):
             took |= self._services()
-        if wanted("booking_vehicle") and entity(self.tracker, "plate_number"):
-            took |= self._vehicle(entity(self.tracker, "plate_number"))
-        if wanted("booking_phone") and entity(self.tracker, "phone"):
-            took |= self._phone(entity(self.tracker, "phone"))
+        plate = entity(self.tracker, "plate_number") or (
+            loose_plate(message) if requested == "booking_vehicle" else None)
+        if wanted("booking_vehicle") and plate:
+            took |= self._vehicle(plate)
+        phone = entity(self.tracker, "phone") or (loose_phone(message) if requested == "booking_phone" else None)
+        if wanted("booking_phone") and phone:
+            took |= self._phone(phone)
         if wanted("booking_store"):
             took |= self._store(message)
         if wanted("booking_time") and entities(self.tracker, "time"):
@@ -304,12 +308,7 @@ class BookingTurn:
         """Says why the time does not work (if it does not) and shows free slots as buttons."""
         self.state.set("booking_time", None)
         self.state.set("booking_confirmed", None)
-        lines = [text.refusal(answer, store, self.lang)] if answer.reason else []
-        if answer.alternatives:
-            first = answer.alternatives[0]
-            lines.append(text.say("pick_slot", self.lang, day=text.day_name(first, store, self.lang)
-                                  if answer.reason is None else ""))
-        utter(self.dispatcher, self.lang, "".join(lines).replace("：：", "："),
+        utter(self.dispatcher, self.lang, offer_text(answer, store, self.lang),
               slot_buttons(answer.alternatives, store, self.lang))
         self.state.set("booking_offered", [a.isoformat() for a in answer.alternatives])
 
@@ -349,6 +348,9 @@ class BookingTurn:
         if appointment.reminder_opt_in:
             message += text.say("reminder_on", self.lang)
         utter(self.dispatcher, self.lang, message)
+        self.dispatcher.utter_message(json_message={"calendar": {
+            "reference": appointment.reference, "path": reminders.calendar_path(appointment.reference),
+        }})
         self.state.set("booking_confirmed", appointment.reference)
 
     def _refused(self, refused: appointments.BookingError, store: Store) -> None:
@@ -360,6 +362,16 @@ class BookingTurn:
             return
         utter(self.dispatcher, self.lang, text.say("slot_gone", self.lang))
         self.offer(refused.availability or capacity.Availability(None, refused.reason), store)
+
+
+def offer_text(answer: capacity.Availability, store: Store, lang: str) -> str:
+    """Why a time does not work (if it does not), then the invitation to pick a free slot."""
+    lines = [text.refusal(answer, store, lang)] if answer.reason else []
+    if answer.alternatives and answer.reason is None:
+        lines.append(text.say("pick_slot", lang, day=text.day_name(answer.alternatives[0], store, lang)))
+    elif answer.alternatives:
+        lines.append(text.say("nearest_slots", lang))
+    return " ".join(lines) if text.english(lang) else "".join(lines)
 
 
 def advisor_name(advisor: Optional[Staff], lang: str) -> str:

@@ -40,6 +40,7 @@ PROMPTS = {
     "no_such_service": ("这家店的服务项目里没有找到您说的，请从下面选择。",
                         "I couldn't find that on this store's service menu; please pick from the list."),
     "pick_slot": ("{day}还有这些空位，请选一个：", "Free slots {day}, please pick one:"),
+    "nearest_slots": ("最近的空位如下，请选一个：", "The nearest free slots are below; please pick one."),
     "booked": ("预约成功！预约号 {reference}。{when}，{store}，顾问{advisor}。到店请报车牌，如需改约或取消随时告诉我。",
                "You're booked! Reference {reference}. {when} at {store}, advisor {advisor}. "
                "Tell me any time if you need to move or cancel it."),

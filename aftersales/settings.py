@@ -21,3 +21,26 @@ def database_url() -> str:
 
 def dealer_timezone() -> str:
     return os.environ.get("DEALER_TZ", "Asia/Shanghai")
+
+
+def app_secret() -> bytes:
+    """APP_SECRET, or a random secret kept in var/ (created once, readable by the owner only).
+
+    Signs links a customer is given (the .ics of a booking), so nobody can fetch another's.
+    """
+    configured = os.environ.get("APP_SECRET", "").strip()
+    if configured:
+        return configured.encode()
+    path = VAR_DIR / "secret"
+    if not path.exists():
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()

@@ -41,6 +41,10 @@ async def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -
     relay: Relay = context.bot_data["relay"]
     chat_id = update.effective_chat.id
     for reply in await relay.customer_turn("telegram", str(chat_id), text):
+        calendar = (reply.get("custom") or {}).get("calendar")
+        if calendar:
+            await _send_calendar(context, chat_id, relay, calendar["reference"])
+            continue
         await context.bot.send_message(
             chat_id,
             html.escape(reply.get("text") or ""),
@@ -55,3 +59,14 @@ def _keyboard(buttons: list[dict] | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(b["title"], callback_data=b["payload"][:64])] for b in buttons]
     )
+
+
+async def _send_calendar(context: ContextTypes.DEFAULT_TYPE, chat_id: int, relay: Relay, reference: str) -> None:
+    """The booking's .ics as a document the customer can add to their calendar."""
+    import asyncio
+
+    from bot.web import calendar_file
+
+    body = await asyncio.to_thread(calendar_file, relay.sessions, reference)
+    if body is not None:
+        await context.bot.send_document(chat_id, document=body.encode(), filename=f"{reference}.ics")

@@ -538,3 +538,38 @@ def parse_mileage(s, assume_km: bool = False) -> int | None:
     except Exception:
         return None
     return None
+
+
+_LOOSE_PLATE_RE = re.compile(r"^(?=[A-Z0-9]*[0-9])(?=[A-Z0-9]*[A-Z])[A-Z0-9]{2,8}$")
+_PLATE_FRAME_RE = re.compile(
+    r"^(?:(?:my |the )?(?:licen[cs]e )?(?:plate|reg(?:istration)?)(?: number| no\.?)?(?: is)?[: ]*)", re.I
+)
+
+
+def loose_plate(s) -> str | None:
+    """A plate given as the answer to "which car?": Chinese formats, or the 2-8 letters and
+    digits of other countries' plates ("7ABC123", "plate is 8xyz 789"). Only for direct answers:
+    in free text such strings are too easily something else."""
+    chinese = normalize_plate(s)
+    if chinese:
+        return chinese
+    if not isinstance(s, str):
+        return None
+    compact = re.sub(r"[\s\-·.]", "", _PLATE_FRAME_RE.sub("", s.strip())).upper()
+    return compact if _LOOSE_PLATE_RE.match(compact) else None
+
+
+def loose_phone(s) -> str | None:
+    """A phone given as the answer to "your number?": Chinese numbers, or a North American
+    one ((408) 555-0134, +1 408 555 0134) as its 11 digits with the country code."""
+    found = normalize_phone(s)
+    if found:
+        return found
+    if not isinstance(s, str) or re.search(r"[^\d\s()+\-.]", s.strip()):
+        return None
+    digits = re.sub(r"\D", "", s)
+    if len(digits) == 10 and digits[0] not in "01":
+        return "1" + digits
+    if len(digits) == 11 and digits[0] == "1" and digits[1] not in "01":
+        return digits
+    return None

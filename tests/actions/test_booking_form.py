@@ -10,7 +10,7 @@ import actions.booking as booking
 import actions.prices as prices
 from aftersales import appointments, customers
 from aftersales.db import transaction
-from aftersales.models import Appointment, ChannelAccount
+from aftersales.models import Appointment
 from tests.actions.conversation import Conversation, ent, time_entity
 from tests.aftersales.small_dealer import NOW, local, make_customer, make_store
 
@@ -205,8 +205,6 @@ def test_cancelling_asks_first_and_then_frees_the_slot(dealer, sessions):
 
 
 def test_someone_elses_reference_is_not_found(dealer, sessions):
-    with transaction(sessions) as session:
-        other = session.execute(select(ChannelAccount)).scalar()  # noqa: F841 - the known chat exists
     reference = book_for_known(sessions, dealer, local(24, 10))
     with transaction(sessions) as session:
         customers.link(session, "web:other", "粤B99999", "13999999999", NOW)
@@ -214,3 +212,13 @@ def test_someone_elses_reference_is_not_found(dealer, sessions):
     replies = chat.say("cancel_appointment", f"取消 {reference}", [ent("order_id", reference)], form="cancel_form")
     assert "没有找到您名下的这个预约号" in chat.texts(replies)
     assert len(booked(sessions)) == 1
+
+
+def test_a_foreign_plate_and_phone_typed_as_answers_are_taken(dealer, sessions):
+    chat = Conversation("web:us", language="en")
+    chat.say("book_appointment", "book a minor service", [ent("service_type", "minor_service")], form="booking_form")
+    replies = chat.say("inform", "plate is 7abc123")
+    assert chat.slots["booking_vehicle"] == "7ABC123" and "mobile number" in chat.texts(replies)
+    chat.say("inform", "(408) 555-0134")
+    with transaction(sessions) as session:
+        assert customers.customer_of(session, "web:us").phone == "14085550134"

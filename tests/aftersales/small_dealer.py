@@ -6,7 +6,7 @@ Wednesday 2026-12-02; two bays; two advisors; 30-minute grid, 2-hour lead, 60-da
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from aftersales.models import (

@@ -14,6 +14,8 @@ import time
 
 import pytest
 
+from nlu.components import patterns
+
 from nlu.components.patterns import (
     extract,
     normalize_phone,
@@ -532,3 +534,19 @@ def test_case_counts():
     assert len(NEGATIVE_CASES) >= 40
     assert {c[1] for c in POSITIVE_CASES} == {
         "plate_number", "vin", "phone", "mileage", "order_id", "ticket_id"}
+
+
+@pytest.mark.parametrize("answer, plate", [
+    ("7ABC123", "7ABC123"), ("plate is 8xyz 789", "8XYZ789"), ("My license plate is 6-TRJ-244", "6TRJ244"),
+    ("粤a·12345", "粤A12345"), ("hello", None), ("12345", None), ("tomorrow", None), ("ok", None),
+])
+def test_a_plate_given_as_a_direct_answer_may_be_foreign(answer, plate):
+    assert patterns.loose_plate(answer) == plate
+
+
+@pytest.mark.parametrize("answer, phone", [
+    ("(408) 555-0134", "14085550134"), ("+1 408 555 0134", "14085550134"), ("408.555.0134", "14085550134"),
+    ("138 1234 5678", "13812345678"), ("555-0134", None), ("call me maybe", None), ("0123456789", None),
+])
+def test_a_phone_given_as_a_direct_answer_may_be_north_american(answer, phone):
+    assert patterns.loose_phone(answer) == phone
