@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import (
+    AskBookingSlot,
     entities,
     entity,
     intent,
@@ -199,41 +200,34 @@ class ValidateCancelForm(ValidateChangeForm):
         return False
 
 
-class AskChangeSlot(Action):
-    slot = ""
+class AskChangeSlot(AskBookingSlot):
+    """Asks for one slot of the appointment forms, knowing whose chat it is."""
 
-    def name(self) -> Text:
-        return f"action_ask_{self.slot}"
+    def ask(self, session, dispatcher, tracker, lang):
+        self.ask_customer(session, dispatcher, tracker, lang, customers.customer_of(session, tracker.sender_id))
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        lang = language(tracker)
-        with transaction(sessions()) as session:
-            customer = customers.customer_of(session, tracker.sender_id)
-            self.ask(session, dispatcher, tracker, lang, customer)
-        return []
-
-    def ask(self, session, dispatcher, tracker, lang, customer) -> None:
+    def ask_customer(self, session, dispatcher, tracker, lang, customer) -> None:
         raise NotImplementedError
 
 
 class AskIdentityPlate(AskChangeSlot):
     slot = "identity_plate"
 
-    def ask(self, session, dispatcher, tracker, lang, customer):
+    def ask_customer(self, session, dispatcher, tracker, lang, customer):
         utter(dispatcher, lang, text.say("identify_first", lang))
 
 
 class AskIdentityPhone(AskChangeSlot):
     slot = "identity_phone"
 
-    def ask(self, session, dispatcher, tracker, lang, customer):
+    def ask_customer(self, session, dispatcher, tracker, lang, customer):
         utter(dispatcher, lang, text.say("ask_phone_owner", lang))
 
 
 class AskChangeReference(AskChangeSlot):
     slot = "change_reference"
 
-    def ask(self, session, dispatcher, tracker, lang, customer):
+    def ask_customer(self, session, dispatcher, tracker, lang, customer):
         upcoming = appointments.upcoming(session, customer.id, now()) if customer else []
         buttons = []
         for appointment in upcoming:
@@ -246,7 +240,7 @@ class AskChangeReference(AskChangeSlot):
 class AskChangeTime(AskChangeSlot):
     slot = "change_time"
 
-    def ask(self, session, dispatcher, tracker, lang, customer):
+    def ask_customer(self, session, dispatcher, tracker, lang, customer):
         if tracker.get_slot("change_offered"):
             return
         utter(dispatcher, lang, text.say("ask_new_time", lang))
@@ -255,7 +249,7 @@ class AskChangeTime(AskChangeSlot):
 class AskChangeConfirmed(AskChangeSlot):
     slot = "change_confirmed"
 
-    def ask(self, session, dispatcher, tracker, lang, customer):
+    def ask_customer(self, session, dispatcher, tracker, lang, customer):
         appointment = appointments.own_appointment(session, customer.id, tracker.get_slot("change_reference"))
         store = session.get(Store, appointment.store_id)
         en = text.english(lang)
