@@ -40,6 +40,9 @@ TRANSPORT_WORDS = {
 }
 POPULAR = ("minor_service", "major_service", "first_service", "tyre_replacement", "ac_service", "car_wash")
 MAX_SLOT_BUTTONS = 8
+# A button the channels turn into "share my location" (Telegram's location button, the browser's
+# geolocation); what comes back is /inform{"latitude": ..., "longitude": ...}.
+LOCATION = "__location__"
 
 
 def now() -> datetime:
@@ -216,7 +219,7 @@ class BookingTurn:
 
     def _store(self, message: str) -> bool:
         code = entity(self.tracker, "store")
-        chosen = stores.by_code(self.all_stores, code) or (
+        chosen = stores.by_code(self.all_stores, code) or self._nearest() or (
             stores.mentioned(self.all_stores, message) if len(self.all_stores) > 1 else None
         )
         if chosen is None or chosen.code == self.state.get("booking_store"):
@@ -224,6 +227,13 @@ class BookingTurn:
         self.state.set("booking_store", chosen.code)
         self._changed()
         return True
+
+    def _nearest(self) -> Optional[Store]:
+        latitude, longitude = entity(self.tracker, "latitude"), entity(self.tracker, "longitude")
+        try:
+            return stores.nearest(self.all_stores, float(latitude), float(longitude))
+        except (TypeError, ValueError):
+            return None
 
     def _transport(self, message: str) -> bool:
         chosen = entity(self.tracker, "transport")
@@ -446,6 +456,7 @@ class AskStore(AskBookingSlot):
     def ask(self, session, dispatcher, tracker, lang):
         buttons = [{"title": text.store_name(s, lang), "payload": payload("inform", store=s.code)}
                    for s in stores.for_plate(stores.all_stores(session), tracker.get_slot("booking_vehicle"))]
+        buttons.append({"title": "📍 Nearest to me" if text.english(lang) else "📍 离我最近的", "payload": LOCATION})
         utter(dispatcher, lang, text.say("ask_store", lang), buttons)
 
 

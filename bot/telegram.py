@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.relay import Relay
+
+LOCATION = "__location__"  # actions.booking.LOCATION: a button asking for the customer's location
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +31,20 @@ def build_application(token: str, relay: Relay) -> Application:
     application = builder.build()
     application.bot_data["relay"] = relay
     application.add_handler(MessageHandler(filters.TEXT, on_text))
+    application.add_handler(MessageHandler(filters.LOCATION, on_location))
     application.add_handler(CallbackQueryHandler(on_button))
     return application
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _turn(update, context, update.effective_message.text)
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location becomes coordinates the booking uses to pick the nearest store."""
+    where = update.effective_message.location
+    payload = json.dumps({"latitude": where.latitude, "longitude": where.longitude})
+    await _turn(update, context, f"/inform{payload}")
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,12 +62,18 @@ async def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -
         if calendar:
             await _send_calendar(context, chat_id, relay, calendar["reference"])
             continue
+        buttons = reply.get("buttons") or []
         await context.bot.send_message(
             chat_id,
             html.escape(reply.get("text") or ""),
             parse_mode=ParseMode.HTML,
-            reply_markup=_keyboard(reply.get("buttons")),
+            reply_markup=_keyboard([b for b in buttons if b["payload"] != LOCATION]),
         )
+        for button in (b for b in buttons if b["payload"] == LOCATION):
+            await context.bot.send_message(chat_id, button["title"], reply_markup=ReplyKeyboardMarkup(
+                [[KeyboardButton(button["title"], request_location=True)]],
+                one_time_keyboard=True, resize_keyboard=True,
+            ))
 
 
 def _keyboard(buttons: list[dict] | None) -> InlineKeyboardMarkup | None:

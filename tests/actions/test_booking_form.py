@@ -222,3 +222,19 @@ def test_a_foreign_plate_and_phone_typed_as_answers_are_taken(dealer, sessions):
     chat.say("inform", "(408) 555-0134")
     with transaction(sessions) as session:
         assert customers.customer_of(session, "web:us").phone == "14085550134"
+
+
+def test_a_shared_location_picks_the_nearest_store(dealer, sessions):
+    with transaction(sessions) as session:
+        from aftersales.models import Store
+        first = session.execute(select(Store)).scalar()
+        first.latitude, first.longitude = 23.13, 113.34  # Guangzhou
+        second = make_store(session, code="T2")
+        second.latitude, second.longitude = 22.54, 114.06  # Shenzhen
+    chat = Conversation("web:where")
+    chat.say("book_appointment", "约小保养", [ent("service_type", "minor_service")], form="booking_form")
+    chat.say("inform", "粤B55555", [ent("plate_number", "粤B55555")])
+    replies = chat.say("inform", "13755555555", [ent("phone", "13755555555")])
+    assert "去哪家店" in chat.texts(replies) and buttons(replies)[-1]["payload"] == booking.LOCATION
+    chat.say("inform", "/inform{...}", [ent("latitude", 22.6), ent("longitude", 114.0)])
+    assert chat.slots["booking_store"] == "T2"
