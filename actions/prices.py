@@ -21,7 +21,8 @@ class AnswerPrice(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         lang = language(tracker)
-        codes = [e["value"] for e in entities(tracker, "service_type")] or list(OVERVIEW)
+        codes = ([e["value"] for e in entities(tracker, "service_type")]
+                 or tracker.get_slot("topic_services") or list(OVERVIEW))  # "那多少钱？" after an answer
         with transaction(sessions()) as session:
             all_stores = stores.all_stores(session)
             chosen = stores.by_code(all_stores, tracker.get_slot("booking_store"))

@@ -42,3 +42,12 @@ def _to_traditional() -> opencc.OpenCC:
 def in_script(text: str, language: str | None) -> str:
     """Chinese text written once in Simplified, shown in Traditional to zh-Hant customers."""
     return _to_traditional().convert(text) if language == "zh-Hant" else text
+
+
+@lru_cache(maxsize=1)
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s.json")
+
+
+def to_simplified(text: str) -> str:
+    return _to_simplified().convert(text)

@@ -759,6 +759,9 @@ def main() -> None:
             log.info(mask_phones_in(f"demo dealer seeded: {summary}; supervisors: {logins}"))
         else:
             log.info("demo dealer already present (group %s); nothing written", demo_data.GROUP["code"])
+        from aftersales.knowledge_load import load_all
+
+        load_all(sessions)  # maintenance schedule, warranty terms, symptoms, parts: always current
     finally:
         engine.dispose()
 

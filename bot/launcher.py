@@ -121,6 +121,7 @@ def _answers(url: str) -> bool:
 def prepare(env: dict[str, str]) -> Path:
     """Database at the newest schema, the demo dealer present, the model current."""
     from aftersales.db import make_engine, make_sessionmaker
+    from aftersales.knowledge_load import load_all
     from aftersales.seed import seed_demo
 
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -129,6 +130,7 @@ def prepare(env: dict[str, str]) -> Path:
     engine = make_engine()
     if seed_demo(make_sessionmaker(engine)):
         log.info("seeded the demo dealer")
+    load_all(make_sessionmaker(engine))  # the dealer's edited data/knowledge files
     engine.dispose()
     return ensure_model(env)
 

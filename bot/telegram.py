@@ -51,7 +51,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)  # a keyboard is used once
-    await _turn(update, context, query.data)
+    await _turn(update, context, _payload_of(query.data))
 
 
 async def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -80,8 +80,26 @@ def _keyboard(buttons: list[dict] | None) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b["title"], callback_data=b["payload"][:64])] for b in buttons]
+        [[InlineKeyboardButton(b["title"], callback_data=_callback_data(b["payload"]))] for b in buttons]
     )
+
+
+# Telegram carries at most 64 bytes of callback data; longer payloads travel as a short key.
+_LONG_PAYLOADS: dict[str, str] = {}
+
+
+def _callback_data(payload: str) -> str:
+    if len(payload.encode()) <= 64:
+        return payload
+    import hashlib
+
+    key = "#" + hashlib.sha1(payload.encode()).hexdigest()[:20]
+    _LONG_PAYLOADS[key] = payload
+    return key
+
+
+def _payload_of(data: str) -> str:
+    return _LONG_PAYLOADS.get(data, data)
 
 
 async def _send_calendar(context: ContextTypes.DEFAULT_TYPE, chat_id: int, relay: Relay, reference: str) -> None:

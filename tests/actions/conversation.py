@@ -75,6 +75,12 @@ class Conversation:
             self._form_turn(intent, entities or [], text)
         return self.said[start:]
 
+    def ask(self, action, intent: str, text: str = "", entities: list[dict] | None = None):
+        """A message answered by one action (a rule's answer outside the forms)."""
+        start = len(self.said)
+        self.run(action, self.tracker(intent, entities or [], text))
+        return self.said[start:]
+
     def _form_turn(self, intent: str, entities: list[dict], text: str) -> None:
         validator, required = FORMS[self.form]
         events = self.run(validator, self.tracker(intent, entities, text))
