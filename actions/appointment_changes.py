@@ -117,12 +117,17 @@ class ValidateChangeForm(Action):
         requested = tracker.get_slot("requested_slot")
         with transaction(sessions()) as session:
             turn = ChangeTurn(session, dispatcher, tracker)
-            took = turn.identify()
+            took = self.before_identity(turn, requested)
+            took |= turn.identify()
             if turn.customer is not None:
                 took |= self.step(turn, requested)
         if not took and requested is not None and intent(tracker) not in ("inform", "affirm", "deny"):
             return []
         return turn.events()
+
+    def before_identity(self, turn: ChangeTurn, requested: Optional[str]) -> bool:
+        """What the form takes from a message even before it knows whose chat it is."""
+        return False
 
     def step(self, turn: ChangeTurn, requested: Optional[str]) -> bool:
         return False
@@ -204,7 +209,7 @@ class AskChangeSlot(AskBookingSlot):
     """Asks for one slot of the appointment forms, knowing whose chat it is."""
 
     def ask(self, session, dispatcher, tracker, lang):
-        self.ask_customer(session, dispatcher, tracker, lang, customers.customer_of(session, tracker.sender_id))
+        return self.ask_customer(session, dispatcher, tracker, lang, customers.customer_of(session, tracker.sender_id))
 
     def ask_customer(self, session, dispatcher, tracker, lang, customer) -> None:
         raise NotImplementedError

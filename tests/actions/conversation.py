@@ -12,12 +12,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.appointment_changes as changes
 import actions.booking as booking
+import actions.complaints as complaints
 from actions.prices import AnswerPrice
 
 ASKERS = {cls.slot: cls for cls in (
     booking.AskServices, booking.AskVehicle, booking.AskPhone, booking.AskStore, booking.AskTime,
     booking.AskConfirmed, changes.AskIdentityPlate, changes.AskIdentityPhone,
     changes.AskChangeReference, changes.AskChangeTime, changes.AskChangeConfirmed,
+    complaints.AskComplaintDescription, complaints.AskComplaintCategory, complaints.AskComplaintOrder,
+    complaints.AskComplaintOutcome,
 )}
 FORMS = {
     "booking_form": (booking.ValidateBookingForm, ["booking_services", "booking_vehicle", "booking_phone",
@@ -27,6 +30,9 @@ FORMS = {
                                                          "change_reference", "change_time"]),
     "cancel_form": (changes.ValidateCancelForm, ["identity_plate", "identity_phone",
                                                  "change_reference", "change_confirmed"]),
+    "complaint_form": (complaints.ValidateComplaintForm, [
+        "identity_plate", "identity_phone", "complaint_description", "complaint_category", "complaint_order",
+        "complaint_outcome", "complaint_reference"]),
 }
 
 

@@ -1,0 +1,107 @@
+"""Complaint intake as the customer lives it, in zh and en: their words kept, the category
+confirmed, a ticket given only once recorded; high-severity and repeat complaints escalated."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+import actions.appointment_changes as changes
+import actions.booking as booking
+import actions.complaints as complaints_actions
+from actions.complaints import ComplaintStatus
+from aftersales import customers
+from aftersales.db import transaction
+from aftersales.models import Complaint, Escalation
+from tests.actions.conversation import Conversation, ent
+from tests.aftersales.small_dealer import NOW, make_customer, make_store
+
+
+@pytest.fixture
+def dealer(sessions, monkeypatch):
+    for module in (booking, changes, complaints_actions):
+        monkeypatch.setattr(module, "sessions", lambda: sessions)
+    monkeypatch.setattr(booking, "now", lambda: NOW)
+    monkeypatch.setattr(changes, "now", lambda: NOW)
+    monkeypatch.setattr(complaints_actions, "now", lambda: NOW)
+    with transaction(sessions) as session:
+        make_store(session, code="GZ-TH")
+        make_customer(session, "粤B12345", "13812345678")
+        customers.link(session, "web:known", "粤B12345", "13812345678", NOW - timedelta(days=1))
+
+
+def texts(replies):
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def stored(sessions):
+    with transaction(sessions) as session:
+        return session.execute(select(Complaint).order_by(Complaint.id)).scalars().all()
+
+
+def test_intake_in_chinese_keeps_the_words_confirms_the_category_and_acknowledges(dealer, sessions):
+    chat = Conversation("web:known")
+    words = "上周在你们这做的保养，收费比报价多了300块，账单也看不懂"
+    replies = chat.say("file_complaint", words, form="complaint_form")
+    assert "我理解这是关于“价格或多收费”的问题，对吗" in texts(replies)
+    replies = chat.say("affirm", "对")
+    assert "您希望我们怎么处理" in texts(replies)  # no recent visits: not asked about one
+    replies = chat.say("inform", "把多收的钱退给我")
+    said = texts(replies)
+    assert "已记录您的投诉，编号 CP-2026-00001" in said and "前由专人联系您" in said
+    [complaint] = stored(sessions)
+    assert complaint.description == words and complaint.category == "price"
+    assert complaint.desired_outcome == "把多收的钱退给我" and complaint.severity == "normal"
+    assert complaint.status == "new" and chat.form is None
+
+
+def test_intake_in_english_with_a_bare_start_and_a_picked_category(dealer, sessions):
+    chat = Conversation("web:known", language="en")
+    replies = chat.say("file_complaint", "complaint", form="complaint_form")
+    assert "Please tell me what happened" in texts(replies)
+    replies = chat.say("inform", "The advisor was rude and ignored my questions")
+    assert 'I understand this is about "Service advisor / staff"' in texts(replies)
+    chat.say("inform", "/inform", [ent("complaint_category", "advisor")])
+    replies = chat.say("inform", "an apology")
+    assert "Your complaint is recorded as CP-2026-00001" in texts(replies)
+    assert stored(sessions)[0].category == "advisor"
+
+
+def test_a_safety_complaint_is_high_and_escalated_at_once(dealer, sessions):
+    chat = Conversation("web:known")
+    chat.say("file_complaint", "刚修完刹车，现在刹车失灵差点出事故", form="complaint_form")
+    chat.say("affirm", "对")
+    replies = chat.say("inform", "马上给我处理")
+    assert "情况紧急，已直接升级给主管处理" in texts(replies)
+    [complaint] = stored(sessions)
+    assert complaint.severity == "high" and complaint.status == "escalated"
+    with transaction(sessions) as session:
+        [escalation] = session.execute(select(Escalation)).scalars().all()
+        assert escalation.reason == "high_severity" and escalation.notification_key == "CP-2026-00001:high_severity"
+
+
+def test_a_second_complaint_in_the_same_category_is_a_repeat_and_escalates(dealer, sessions):
+    for n, words in enumerate(["the invoice was higher than the quote", "you overcharged me again on the bill"]):
+        chat = Conversation("web:known", language="en")
+        chat.say("file_complaint", words, form="complaint_form")
+        chat.say("affirm", "yes")
+        replies = chat.say("inform", "refund")
+    assert "Because it is a repeat complaint" in texts(replies)
+    first, second = stored(sessions)
+    assert not first.is_repeat and second.is_repeat and second.status == "escalated"
+
+
+def test_status_of_a_complaint_to_its_customer_only(dealer, sessions):
+    chat = Conversation("web:known")
+    chat.say("file_complaint", "等了四个小时车还没弄好，太慢了", form="complaint_form")
+    chat.say("affirm", "是")
+    chat.say("inform", "以后别让我等这么久")
+    replies = chat.ask(ComplaintStatus, "check_complaint", "我的投诉怎么样了")
+    assert "投诉 CP-2026-00001（等待或维修时间）：已受理" in texts(replies)
+    with transaction(sessions) as session:
+        make_customer(session, "粤B99999", "13999999999")
+        customers.link(session, "web:other", "粤B99999", "13999999999", NOW)
+    replies = Conversation("web:other").ask(ComplaintStatus, "check_complaint", "CP-2026-00001 进度",
+                                            [ent("ticket_id", "CP-2026-00001")])
+    assert "没有找到您名下的投诉" in texts(replies)
