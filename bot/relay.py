@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 import aiohttp
 from sqlalchemy.orm import sessionmaker
 
-from aftersales import contact_log
+from aftersales import contact_log, handoffs
+from aftersales.models import Complaint, utcnow
 from aftersales.db import transaction
 from aftersales.privacy import mask_phones_in
 from nlu.components.script import detect_language
@@ -25,12 +26,19 @@ APOLOGY = {
 }
 
 
+# A coroutine that hands a customer's message to the supervisor holding the conversation
+# (Telegram when it is on); set by the front door. (staff id, conversation key, text).
+StaffForwarder = Callable[[int, str, str], Awaitable[None]]
+
+
 class Relay:
-    def __init__(self, rasa_url: str, sessions: sessionmaker, timeout_s: float = 30.0):
+    def __init__(self, rasa_url: str, sessions: sessionmaker, timeout_s: float = 30.0,
+                 forward_to_staff: StaffForwarder | None = None):
         self.webhook = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
         self.sessions = sessions
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._http: aiohttp.ClientSession | None = None
+        self.forward_to_staff = forward_to_staff
 
     async def close(self) -> None:
         if self._http is not None:
@@ -40,6 +48,11 @@ class Relay:
         key = contact_log.conversation_key(channel, external_id)
         await self._log(key, channel, "in", "customer", text)
         log.info("%s <- %s", key, mask_phones_in(text[:200]))
+        holder = await asyncio.to_thread(self._holder_and_record, key, text)
+        if holder is not None:  # a supervisor holds the conversation: the bot stays silent
+            if self.forward_to_staff is not None:
+                await self.forward_to_staff(holder.staff_id, key, text)
+            return []
         try:
             replies = await self._ask_rasa(key, text)
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
@@ -56,6 +69,15 @@ class Relay:
         async with self._http.post(self.webhook, json={"sender": sender, "message": text}) as response:
             response.raise_for_status()
             return await response.json()
+
+    def _holder_and_record(self, key: str, text: str):
+        """The supervisor holding this conversation, with the message put on the ticket's timeline."""
+        with transaction(self.sessions) as session:
+            holder = handoffs.holder_of(session, key)
+            if holder is not None and holder.complaint_id is not None:
+                complaint = session.get(Complaint, holder.complaint_id)
+                handoffs.record_message(session, complaint, "in", "customer", text, utcnow())
+            return holder
 
     async def _log(self, key: str, channel: str, direction: str, author: str, text: str) -> None:
         def write() -> None:
