@@ -10,7 +10,7 @@ from aiohttp import web
 
 from aftersales.db import make_engine, make_sessionmaker
 from bot.config import port, rasa_url
-from bot import reminder_sender
+from bot import reminder_sender, sla_scheduler
 from bot.relay import Relay
 from bot.web import make_app
 
@@ -25,6 +25,7 @@ async def serve() -> None:
     await web.TCPSite(runner, host, port("WEB_PORT")).start()
     log.info("front door listening on http://%s:%d", host, port("WEB_PORT"))
     telegram = await _start_telegram(relay)
+    sla_task = asyncio.create_task(sla_scheduler.run_forever(relay.sessions))
     reminder_task = asyncio.create_task(
         reminder_sender.run_forever(relay.sessions, telegram.bot if telegram is not None else None)
     )
@@ -35,6 +36,7 @@ async def serve() -> None:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     reminder_task.cancel()
+    sla_task.cancel()
 
     if telegram is not None:
         await telegram.updater.stop()
