@@ -14,7 +14,7 @@ from actions.prices import AnswerPrice
 from aftersales import customers
 from aftersales.db import transaction
 from aftersales.knowledge_load import load_all
-from aftersales.models import ServiceCase, Vehicle
+from aftersales.models import ServiceCase
 from tests.actions.conversation import Conversation, ent
 from tests.aftersales.small_dealer import NOW, make_customer, make_store
 
