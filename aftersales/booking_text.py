@@ -56,7 +56,7 @@ PROMPTS = {
     "not_found": ("没有找到您名下的这个预约号，请核对一下（只能查看和修改自己的预约）。",
                   "I can't find that reference among your appointments. Please check it "
                   "(you can only see and change your own appointments)."),
-    "identify_first": ("请先告诉我车牌号，我帮您查找预约。", "Please tell me your plate number first so I can find your appointments."),
+    "identify_first": ("请先告诉我您的车牌号，方便核实身份。", "Please tell me your car's plate number first, so I can check it's you."),
     "ask_new_time": ("要改到什么时间？", "What time would you like instead?"),
     "moved": ("已改约：{reference} 改到 {when}。原时间已释放。", "Done: {reference} is now {when}. The old slot has been released."),
     "confirm_cancel": ("确定要取消 {reference}（{when}）吗？", "Cancel {reference} ({when})?"),

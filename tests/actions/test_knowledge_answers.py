@@ -106,3 +106,25 @@ def test_part_availability_per_store(dealer):
     assert "暂时缺货，预计2026年12月1日到货" in texts(replies)
     replies = Conversation("web:en", language="en").ask(AnswerParts, "ask_parts", "do you have spark plugs")
     assert "32 in stock" in texts(replies)
+
+
+def test_a_price_in_english_keeps_labour_and_parts_apart(dealer):
+    replies = Conversation("web:en", language="en").ask(AnswerPrice, "ask_price", "how much for brake pads",
+                                                        [ent("service_type", "brake_pads")])
+    assert "Brake pads: labour ¥200 + parts ¥600 = ¥800 (estimate, confirmed after inspection)" in texts(replies)
+
+
+def test_an_edited_schedule_file_changes_the_answer_without_retraining(dealer, sessions, tmp_path):
+    import shutil
+
+    from aftersales.knowledge_load import knowledge_dir
+
+    folder = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir(), folder)
+    text = (folder / "maintenance.yml").read_text()
+    (folder / "maintenance.yml").write_text(text.replace("name_en: Tyre rotation, km: 10000", "name_en: Tyre rotation, km: 15000"))
+    load_all(sessions, folder)
+    replies = Conversation("web:anon").ask(AnswerMaintenance, "ask_maintenance", "3万公里做什么", [ent("mileage", 30000)])
+    assert "30,000公里需要做：机油和机滤、轮胎换位" in texts(replies)  # 30,000 is a multiple of 15,000 too
+    replies = Conversation("web:anon").ask(AnswerMaintenance, "ask_maintenance", "1万公里做什么", [ent("mileage", 10000)])
+    assert "10,000公里需要做：机油和机滤。" in texts(replies)  # rotation no longer due at 10,000

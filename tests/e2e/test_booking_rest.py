@@ -105,3 +105,34 @@ def test_a_new_customer_books_in_english_at_the_us_store(stack, database):
     appointment = stored(database, reference)
     assert appointment.starts_at.astimezone(ZoneInfo("America/Los_Angeles")) == wanted
     assert reference in chat(stack, "web:en-booker", "my appointments")
+
+
+@pytest.mark.parametrize("sender, message, expected", [
+    ("web:k1", "30000公里要做什么保养", "30,000公里需要做：机油和机滤、轮胎换位"),
+    ("web:k2", "what's due at 30k km", "At 30,000 km: Engine oil and filter, Tyre rotation."),
+    ("web:k3", "三包期是多久", "三包有效期至少2年或5万公里"),
+    ("web:k4", "发动机故障灯一直闪", "请不要继续驾驶"),
+    ("web:k5", "my car won't start, just clicking", "flat battery"),
+    ("web:k6", "后刹车片有货吗", "后刹车片"),
+])
+def test_knowledge_questions_are_answered_from_the_dealers_data(stack, sender, message, expected):
+    assert expected in chat(stack, sender, message)
+
+
+def test_a_complaint_through_the_webhook_is_recorded_and_a_high_one_escalated(stack, database):
+    from aftersales.models import Complaint, Escalation
+
+    sender = "web:complainer"
+    first = chat(stack, sender, "刚在你们这修完刹车，现在刹车失灵了，差点出事故！")
+    assert "车牌" in first  # who is writing: plate, then the phone on record
+    assert "手机号" in chat(stack, sender, "粤A55555")
+    chat(stack, sender, "13755556666")
+    chat(stack, sender, "/affirm")  # the guessed category is right
+    done = chat(stack, sender, "马上派人处理，给我一个说法")
+    assert "已记录您的投诉，编号 CP-" in done and "已直接升级给主管处理" in done
+    reference = re.search(r"CP-\d{4}-\d{5}", done).group()
+    with database() as session:
+        complaint = session.execute(select(Complaint).where(Complaint.reference == reference)).scalar_one()
+        assert complaint.severity == "high" and complaint.description.startswith("刚在你们这修完刹车")
+        assert session.execute(select(Escalation).where(Escalation.complaint_id == complaint.id)).scalar()
+    assert reference in chat(stack, sender, "我的投诉怎么样了")
