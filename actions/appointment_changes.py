@@ -6,6 +6,7 @@ changed; someone else's reference is answered exactly like a reference that does
 """
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -107,8 +108,11 @@ class ChangeTurn:
         return [SlotSet(k, v) for k, v in self.slots.items()] + [SlotSet("change_turn", turn)]
 
 
-class ValidateChangeForm(Action):
-    form = ""
+class ValidateChangeForm(Action, metaclass=ABCMeta):
+    @property
+    @abstractmethod
+    def form(self) -> str:
+        """The form this validates (a subclass sets it as a class attribute)."""
 
     def name(self) -> Text:
         return f"validate_{self.form}"
@@ -211,8 +215,9 @@ class AskChangeSlot(AskBookingSlot):
     def ask(self, session, dispatcher, tracker, lang):
         return self.ask_customer(session, dispatcher, tracker, lang, customers.customer_of(session, tracker.sender_id))
 
+    @abstractmethod
     def ask_customer(self, session, dispatcher, tracker, lang, customer) -> None:
-        raise NotImplementedError
+        """Says the question, knowing the customer (or None)."""
 
 
 class AskIdentityPlate(AskChangeSlot):

@@ -10,6 +10,7 @@ to the rules, which answer it and return to the form.
 from __future__ import annotations
 
 import json
+from abc import ABCMeta, abstractmethod
 import re
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
@@ -396,7 +397,7 @@ def channel_of(sender_id: str) -> str:
     return CHANNEL_OF_PREFIX.get(sender_id.partition(":")[0], "rest")
 
 
-class AskBookingSlot(Action):
+class AskBookingSlot(Action, metaclass=ABCMeta):
     """Asks for one slot of the booking form, with buttons where there is something to pick."""
 
     slot = ""
@@ -409,8 +410,9 @@ class AskBookingSlot(Action):
         with transaction(sessions()) as session:
             return self.ask(session, dispatcher, tracker, lang) or []
 
+    @abstractmethod
     def ask(self, session, dispatcher, tracker: Tracker, lang: str) -> Optional[List[Dict[str, Any]]]:
-        raise NotImplementedError
+        """Says the question; may return slot events."""
 
     @staticmethod
     def store(session, tracker: Tracker) -> Optional[Store]:

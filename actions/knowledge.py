@@ -6,6 +6,7 @@ so "那多少钱？" / "how much is that?" right after it is priced without repe
 """
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from datetime import date, datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
@@ -41,7 +42,7 @@ def book_button(lang: str, services: List[str]) -> Dict[str, str]:
     return {"title": title, "payload": payload("book_appointment", service_type=services)}
 
 
-class KnowledgeAction(Action):
+class KnowledgeAction(Action, metaclass=ABCMeta):
     """Shared: whose chat this is, which store and car the answer is about."""
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
@@ -50,8 +51,9 @@ class KnowledgeAction(Action):
             customer = customers.customer_of(session, tracker.sender_id)
             return self.answer(session, dispatcher, tracker, lang, customer) or []
 
+    @abstractmethod
     def answer(self, session, dispatcher, tracker: Tracker, lang: str, customer: Optional[Customer]):
-        raise NotImplementedError
+        """The answer to this kind of question."""
 
     @staticmethod
     def store(session, tracker: Tracker, customer: Optional[Customer], lang: str) -> Optional[Store]:
