@@ -25,7 +25,7 @@ from actions.booking import (
     utter,
     wall_clock,
 )
-from actions.context import language, sessions
+from actions.context import CustomerAction, language, sessions
 from aftersales import appointments, capacity, customers
 from aftersales import booking_text as text
 from aftersales.db import transaction
@@ -269,27 +269,24 @@ class AskChangeConfirmed(AskChangeSlot):
                {"title": "No, keep it" if en else "不取消", "payload": payload("deny")}])
 
 
-class ListAppointments(Action):
+class ListAppointments(CustomerAction):
     """The customer's upcoming appointments, each with buttons to move or cancel it."""
 
     def name(self) -> Text:
         return "action_list_appointments"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        lang = language(tracker)
-        with transaction(sessions()) as session:
-            customer = customers.customer_of(session, tracker.sender_id)
-            upcoming = appointments.upcoming(session, customer.id, now()) if customer else []
-            if not upcoming:
-                utter(dispatcher, lang, text.say("none", lang))
-                return [SlotSet(slot, None) for slot in CHANGE_SLOTS]
-            lines = [text.say("your_appointments", lang)]
-            for appointment in upcoming:
-                lines.append(text.appointment_line(appointment, session.get(Store, appointment.store_id), lang))
-            en = text.english(lang)
-            buttons = [{"title": "Move one" if en else "改约", "payload": payload("reschedule_appointment")},
-                       {"title": "Cancel one" if en else "取消预约", "payload": payload("cancel_appointment")}]
-            utter(dispatcher, lang, "\n".join(lines), buttons)
+    def answer(self, session, dispatcher, tracker, lang, customer):
+        upcoming = appointments.upcoming(session, customer.id, now()) if customer else []
+        if not upcoming:
+            utter(dispatcher, lang, text.say("none", lang))
+            return [SlotSet(slot, None) for slot in CHANGE_SLOTS]
+        lines = [text.say("your_appointments", lang)]
+        for appointment in upcoming:
+            lines.append(text.appointment_line(appointment, session.get(Store, appointment.store_id), lang))
+        en = text.english(lang)
+        buttons = [{"title": "Move one" if en else "改约", "payload": payload("reschedule_appointment")},
+                   {"title": "Cancel one" if en else "取消预约", "payload": payload("cancel_appointment")}]
+        utter(dispatcher, lang, "\n".join(lines), buttons)
         return [SlotSet(slot, None) for slot in CHANGE_SLOTS]
 
 
@@ -301,17 +298,13 @@ class ResetChange(Action):
         return [SlotSet(slot, None) for slot in CHANGE_SLOTS]
 
 
-class OptOutReminders(Action):
+class OptOutReminders(CustomerAction):
     """“退订” / “stop reminders”: honoured at once and recorded with its time."""
 
     def name(self) -> Text:
         return "action_opt_out_reminders"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        lang = language(tracker)
-        with transaction(sessions()) as session:
-            customer = customers.customer_of(session, tracker.sender_id)
-            if customer is not None:
-                customers.opt_out_of_reminders(session, customer, now())
+    def answer(self, session, dispatcher, tracker, lang, customer):
+        if customer is not None:
+            customers.opt_out_of_reminders(session, customer, now())
         utter(dispatcher, lang, text.say("opt_out", lang))
-        return []

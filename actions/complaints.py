@@ -8,16 +8,15 @@ answered for the customer's own complaints only.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Dict, Optional, Text
+from typing import Optional, Text
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointment_changes import AskChangeSlot, ChangeTurn, ValidateChangeForm
 from actions.booking import channel_of, entity, intent, payload, utter
-from actions.context import language, sessions
+from actions.context import CustomerAction, sessions
 from aftersales import complaints, customers, stores
 from aftersales import booking_text as text
 from aftersales.db import transaction
@@ -208,29 +207,24 @@ class ResetComplaint(Action):
         return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS + ("identity_plate", "identity_phone", "change_turn")]
 
 
-class ComplaintStatus(Action):
+class ComplaintStatus(CustomerAction):
     """check_complaint: status, last update, who handles it and the deadline, to its customer only."""
 
     def name(self) -> Text:
         return "action_complaint_status"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        lang = language(tracker)
-        with transaction(sessions()) as session:
-            customer = customers.customer_of(session, tracker.sender_id)
-            complaint = complaints.own_complaint(session, customer.id, entity(tracker, "ticket_id")) if customer else None
-            if complaint is None:
-                utter(dispatcher, lang, say("none", lang))
-                return []
-            store = session.get(Store, complaint.store_id)
-            last = complaint.events[-1]
-            who = complaints.handler_name(session, complaint, text.english(lang))
-            utter(dispatcher, lang, say(
-                "status", lang, reference=complaint.reference, category=text.pick(CATEGORIES[complaint.category], lang),
-                status=text.pick(STATUS[complaint.status], lang), last=local(last.at, store, lang),
-                who=say("handled_by", lang, name=who) if who else "",
-                due=local(complaint.resolution_due, store, lang),
-            ))
+    def answer(self, session, dispatcher, tracker, lang, customer):
+        complaint = complaints.own_complaint(session, customer.id, entity(tracker, "ticket_id")) if customer else None
+        if complaint is None:
+            utter(dispatcher, lang, say("none", lang))
+            return []
+        store = session.get(Store, complaint.store_id)
+        who = complaints.handler_name(session, complaint, text.english(lang))
+        utter(dispatcher, lang, say(
+            "status", lang, reference=complaint.reference, category=text.pick(CATEGORIES[complaint.category], lang),
+            status=text.pick(STATUS[complaint.status], lang), last=local(complaint.events[-1].at, store, lang),
+            who=say("handled_by", lang, name=who) if who else "", due=local(complaint.resolution_due, store, lang),
+        ))
         return [SlotSet(slot, None) for slot in ("identity_plate", "identity_phone", "change_turn")]
 
 
@@ -238,29 +232,26 @@ class ValidateComplaintStatusForm(ValidateChangeForm):
     form = "complaint_status_form"
 
 
-class ComplaintToHuman(Action):
+class ComplaintToHuman(CustomerAction):
     """A person asked for during the complaint: what was said is filed and escalated at once."""
 
     def name(self) -> Text:
         return "action_complaint_to_human"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        lang = language(tracker)
-        with transaction(sessions()) as session:
-            customer = customers.customer_of(session, tracker.sender_id)
-            if customer is not None:
-                description = tracker.get_slot("complaint_description") or \
-                    ((tracker.latest_message or {}).get("text") or "").strip() or "-"
-                store = store_for(session, customer)
-                complaint = complaints.file(
-                    session, store=store, customer=customer, description=description,
-                    category=tracker.get_slot("complaint_category") or tracker.get_slot("complaint_guess") or "other",
-                    now=now(), channel=channel_of(tracker.sender_id), conversation_key=tracker.sender_id,
-                    desired_outcome=tracker.get_slot("complaint_outcome"),
-                )
-                complaints.escalate(session, complaint, "customer_request", now())
-                utter(dispatcher, lang, say("ack", lang, reference=complaint.reference,
-                                            first=local(complaint.first_response_due, store, lang),
-                                            resolve=local(complaint.resolution_due, store, lang))
-                      + say("ack_escalated", lang, why=say("why_asked", lang)))
+    def answer(self, session, dispatcher, tracker, lang, customer):
+        if customer is not None:
+            description = tracker.get_slot("complaint_description") or \
+                ((tracker.latest_message or {}).get("text") or "").strip() or "-"
+            store = store_for(session, customer)
+            complaint = complaints.file(
+                session, store=store, customer=customer, description=description,
+                category=tracker.get_slot("complaint_category") or tracker.get_slot("complaint_guess") or "other",
+                now=now(), channel=channel_of(tracker.sender_id), conversation_key=tracker.sender_id,
+                desired_outcome=tracker.get_slot("complaint_outcome"),
+            )
+            complaints.escalate(session, complaint, "customer_request", now())
+            utter(dispatcher, lang, say("ack", lang, reference=complaint.reference,
+                                        first=local(complaint.first_response_due, store, lang),
+                                        resolve=local(complaint.resolution_due, store, lang))
+                  + say("ack_escalated", lang, why=say("why_asked", lang)))
         return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]

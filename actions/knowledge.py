@@ -6,20 +6,18 @@ so "那多少钱？" / "how much is that?" right after it is priced without repe
 """
 from __future__ import annotations
 
-from abc import ABCMeta, abstractmethod
+from abc import ABCMeta
 from datetime import date, datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import entity, payload, utter
-from actions.context import language, sessions
-from aftersales import customers, maintenance, parts_stock, stores, triage, warranty
+from actions.context import CustomerAction
+from aftersales import maintenance, parts_stock, stores, triage, warranty
 from aftersales import booking_text as text
-from aftersales.db import transaction
 from aftersales.knowledge_text import (
     maintenance_at_km,
     maintenance_general,
@@ -42,18 +40,8 @@ def book_button(lang: str, services: List[str]) -> Dict[str, str]:
     return {"title": title, "payload": payload("book_appointment", service_type=services)}
 
 
-class KnowledgeAction(Action, metaclass=ABCMeta):
-    """Shared: whose chat this is, which store and car the answer is about."""
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        lang = language(tracker)
-        with transaction(sessions()) as session:
-            customer = customers.customer_of(session, tracker.sender_id)
-            return self.answer(session, dispatcher, tracker, lang, customer) or []
-
-    @abstractmethod
-    def answer(self, session, dispatcher, tracker: Tracker, lang: str, customer: Optional[Customer]):
-        """The answer to this kind of question."""
+class KnowledgeAction(CustomerAction, metaclass=ABCMeta):
+    """Shared: which store and car the answer is about."""
 
     @staticmethod
     def store(session, tracker: Tracker, customer: Optional[Customer], lang: str) -> Optional[Store]:

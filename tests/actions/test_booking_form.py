@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 import actions.appointment_changes as changes
 import actions.booking as booking
+import actions.context as context
 import actions.prices as prices
 from aftersales import appointments, customers
 from aftersales.db import transaction
@@ -18,7 +19,7 @@ from tests.aftersales.small_dealer import NOW, local, make_customer, make_store
 @pytest.fixture
 def dealer(sessions, monkeypatch):
     """The small test store, a known customer (linked chat web:known, one car) and the clock at NOW."""
-    for module in (booking, changes, prices):
+    for module in (context, booking, changes, prices):
         monkeypatch.setattr(module, "sessions", lambda: sessions)
     monkeypatch.setattr(booking, "now", lambda: NOW)
     monkeypatch.setattr(changes, "now", lambda: NOW)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 import actions.appointment_changes as changes
 import actions.booking as booking
+import actions.context as context
 import actions.complaints as complaints_actions
 from actions.complaints import ComplaintStatus
 from aftersales import customers
@@ -20,7 +21,7 @@ from tests.aftersales.small_dealer import NOW, make_customer, make_store
 
 @pytest.fixture
 def dealer(sessions, monkeypatch):
-    for module in (booking, changes, complaints_actions):
+    for module in (context, booking, changes, complaints_actions):
         monkeypatch.setattr(module, "sessions", lambda: sessions)
     monkeypatch.setattr(booking, "now", lambda: NOW)
     monkeypatch.setattr(changes, "now", lambda: NOW)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 import actions.booking as booking
+import actions.context as context
 import actions.knowledge as knowledge
 import actions.prices as prices
 from actions.knowledge import AnswerMaintenance, AnswerParts, AnswerWarranty, TriageSymptom
@@ -21,7 +22,7 @@ from tests.aftersales.small_dealer import NOW, make_customer, make_store
 
 @pytest.fixture
 def dealer(sessions, monkeypatch):
-    for module in (booking, knowledge, prices):
+    for module in (context, booking, prices):
         monkeypatch.setattr(module, "sessions", lambda: sessions)
     monkeypatch.setattr(knowledge, "today_at", lambda store: date(2026, 11, 23))
     with transaction(sessions) as session:
