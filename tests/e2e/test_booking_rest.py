@@ -22,14 +22,6 @@ pytestmark = pytest.mark.e2e
 REFERENCE = re.compile(r"AP-\d{8}-\d{4}")
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory, trained_model):
-    stack = Stack(tmp_path_factory.mktemp("var"))
-    stack.start()
-    yield stack
-    stack.kill()
-
-
 @pytest.fixture
 def database(stack):
     engine = make_engine(f"sqlite:///{stack.env['VAR_DIR']}/aftersales.db")

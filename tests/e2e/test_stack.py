@@ -16,14 +16,6 @@ pytestmark = pytest.mark.e2e
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory, trained_model):
-    stack = Stack(tmp_path_factory.mktemp("var"))
-    stack.start()
-    yield stack
-    stack.kill()
-
-
 def _ask(stack: Stack, sender: str, message: str) -> list[str]:
     replies = post_json(stack.url("RASA_PORT", "/webhooks/rest/webhook"), {"sender": sender, "message": message})
     return [reply.get("text", "") for reply in replies]
