@@ -16,13 +16,14 @@ from rasa_sdk.events import SlotSet
 
 from actions.appointment_changes import AskChangeSlot, ChangeTurn, ValidateChangeForm
 from actions.booking import channel_of, entity, intent, payload, utter
-from actions.context import CustomerAction, sessions
+from actions.context import CustomerAction, language, sessions
 from aftersales import complaints, customers, stores
 from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.models import Appointment, Customer, RepairOrder, Store
 
-COMPLAINT_SLOTS = ("complaint_description", "complaint_category", "complaint_order", "complaint_outcome",
+COMPLAINT_SLOTS = ("complaint_description", "complaint_category", "complaint_order", "complaint_remedy",
+                   "complaint_outcome",
                    "complaint_reference", "complaint_guess")
 BARE_ASKS = 12  # "我要投诉" says that there is a complaint, not what it is
 
@@ -44,12 +45,18 @@ SAY = {
     "no_order": ("无关具体订单", "Not about a specific visit"),
     "outcome": ("您希望我们怎么处理？（比如重新检修、退还多收的费用、道歉……）",
                 "What would you like us to do about it? (e.g. re-check the car, refund an overcharge, an apology)"),
+    "resolves": ("这样能解决您的问题吗？", "Does this resolve it?"),
+    "yes_resolved": ("解决了", "Yes, that's fine"),
+    "no_escalate": ("没有，找主管", "No, I want a supervisor"),
+    "resolved_ack": ("很高兴问题说清楚了。已记录为已解决，编号 {reference}。如还有疑问随时找我。",
+                     "Glad that's cleared up. Recorded as resolved under {reference}; ask me any time if anything else comes up. "),
     "ack": ("已记录您的投诉，编号 {reference}。我们承诺在{first}前由专人联系您，{resolve}前给出处理结果。",
             "Your complaint is recorded as {reference}. A person will contact you by {first}, and we aim to resolve it by {resolve}. "),
     "ack_escalated": ("{why}，已直接升级给主管处理。", "{why}, it has gone straight to a supervisor. "),
     "why_high": ("情况紧急", "Because it is urgent"),
     "why_repeat": ("这是重复投诉", "Because it is a repeat complaint"),
     "why_asked": ("应您的要求", "At your request"),
+    "why_rejected": ("解释没能解决您的问题", "As the explanation did not settle it"),
     "next": ("您可以随时发“我的投诉怎么样了”查看进度。", "You can ask \"status of my complaint\" at any time."),
     "none": ("没有找到您名下的投诉。", "I can't find a complaint of yours."),
     "status": ("投诉 {reference}（{category}）：{status}。最近更新：{last}。{who}处理时限：{due}。",
@@ -110,19 +117,36 @@ class ValidateComplaintForm(ValidateChangeForm):
         if requested == "complaint_order":
             slots["complaint_order"] = self.order(turn)
             return True
+        if requested == "complaint_remedy":
+            return self.remedy_answer(turn)
         if requested == "complaint_outcome" and message:
             slots["complaint_outcome"] = message
             self.file(turn)
             return True
         return False
 
+    def remedy_answer(self, turn: ChangeTurn) -> bool:
+        """Yes: recorded and resolved by the explanation. No: asked what they want, then escalated."""
+        if intent(turn.tracker) == "affirm":
+            turn.slots["complaint_remedy"] = "accepted"
+            turn.slots["complaint_outcome"] = "-"
+            self.file(turn, accepted=True)
+            return True
+        turn.slots["complaint_remedy"] = "rejected"
+        return True
+
     def run(self, dispatcher, tracker, domain):
         events = super().run(dispatcher, tracker, domain)
+        slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
         with transaction(sessions()) as session:
             customer = customers.customer_of(session, tracker.sender_id)
-            if customer is not None and tracker.get_slot("complaint_order") is None and \
+            if customer is not None and slots.get("complaint_order") is None and \
                     not complaints.recent_orders(session, customer.id, now(), days=365):
                 events.append(SlotSet("complaint_order", "none"))  # nothing to offer: not asked
+                slots["complaint_order"] = "none"
+            if slots.get("complaint_remedy") is None and slots.get("complaint_order") and slots.get("complaint_category"):
+                if remedy_text(session, slots, language(tracker)) is None:
+                    events.append(SlotSet("complaint_remedy", "none"))  # nothing the bot can explain itself
         return events
 
     @staticmethod
@@ -131,7 +155,7 @@ class ValidateComplaintForm(ValidateChangeForm):
         owned = {o.reference for o in complaints.recent_orders(turn.session, turn.customer.id, now(), days=365)}
         return given if given in owned else "none"
 
-    def file(self, turn: ChangeTurn) -> None:
+    def file(self, turn: ChangeTurn, accepted: bool = False) -> None:
         lang, session = turn.lang, turn.session
         store = store_for(session, turn.customer)
         order_ref = turn.get("complaint_order")
@@ -146,10 +170,18 @@ class ValidateComplaintForm(ValidateChangeForm):
         )
         # The acknowledgement reaches the customer only after this action's transaction has
         # committed (Rasa sends the messages when the action returns), so it is never premature.
+        if accepted:
+            complaints.resolve_by_bot(session, complaint, remedy_text(session, turn.tracker.slots, lang) or "", now())
+            utter(turn.dispatcher, lang, say("resolved_ack", lang, reference=complaint.reference))
+            turn.slots["complaint_reference"] = complaint.reference
+            return
+        if turn.get("complaint_remedy") == "rejected":
+            complaints.escalate(session, complaint, "rejected_resolution", now())
         message = say("ack", lang, reference=complaint.reference, first=local(complaint.first_response_due, store, lang),
                       resolve=local(complaint.resolution_due, store, lang))
         if complaint.status == "escalated":
-            why = say("why_high", lang) if complaint.severity == "high" else say("why_repeat", lang)
+            why = say("why_high", lang) if complaint.severity == "high" else (
+                say("why_repeat", lang) if complaint.is_repeat else say("why_rejected", lang))
             message += say("ack_escalated", lang, why=why)
         utter(turn.dispatcher, lang, message + say("next", lang))
         turn.slots["complaint_reference"] = complaint.reference
@@ -190,6 +222,24 @@ class AskComplaintOrder(AskChangeSlot):
         store = session.get(Store, order.store_id)
         when = order.opened_at if isinstance(order, RepairOrder) else order.starts_at
         return f"{order.reference} {text.day_name(when, store, lang)}"
+
+
+def remedy_text(session, slots, lang: str) -> Optional[str]:
+    """What the bot can offer itself, where the store's data allows: the itemised bill of the
+    order a price complaint is about."""
+    if slots.get("complaint_category") != "price":
+        return None
+    return complaints.invoice_explanation(session, slots.get("complaint_order"), text.english(lang))
+
+
+class AskComplaintRemedy(AskChangeSlot):
+    slot = "complaint_remedy"
+
+    def ask_customer(self, session, dispatcher, tracker, lang, customer):
+        explanation = remedy_text(session, tracker.slots, lang)
+        utter(dispatcher, lang, f"{explanation}\n\n{say('resolves', lang)}",
+              [{"title": say("yes_resolved", lang), "payload": payload("affirm")},
+               {"title": say("no_escalate", lang), "payload": payload("deny")}])
 
 
 class AskComplaintOutcome(AskChangeSlot):

@@ -189,3 +189,41 @@ def handler_name(session: Session, complaint: Complaint, english: bool) -> str |
         return None
     staff = session.get(Staff, complaint.assignee_id)
     return (staff.display_name_en or staff.display_name) if english else staff.display_name
+
+
+def invoice_explanation(session: Session, order_reference: str | None, english: bool) -> str | None:
+    """An itemised bill of the order the price complaint is about (labour and parts apart)."""
+    if not order_reference:
+        return None
+    order = session.execute(select(RepairOrder).where(RepairOrder.reference == order_reference)).scalar()
+    if order is None or not order.items:
+        return None
+    store = session.get(Store, order.store_id)
+    from aftersales.booking_text import money
+
+    lines, totals = [], {"labour": 0, "part": 0}
+    for item in order.items:
+        if item.approval in ("pending", "declined"):
+            continue  # not on the bill
+        amount = item.quantity * item.unit_cents
+        totals[item.kind] += amount
+        name = (item.description_en or item.description) if english else item.description
+        lines.append(f"• {name} × {item.quantity}: {money(amount, store.currency)}")
+    labour, parts = money(totals["labour"], store.currency), money(totals["part"], store.currency)
+    total = money(totals["labour"] + totals["part"], store.currency)
+    if english:
+        head = f"Here is the bill of {order.reference}, line by line:"
+        tail = f"Labour {labour} + parts {parts} = {total}. Extra work is only billed after your approval."
+    else:
+        head = f"{order.reference} 的账单明细如下："
+        tail = f"工时费 {labour} + 配件费 {parts} = {total}。追加项目只有经过您同意才会收费。"
+    return "\n".join([head, *lines, tail])
+
+
+def resolve_by_bot(session: Session, complaint: Complaint, resolution: str, now: datetime) -> None:
+    """The customer accepted the bot's explanation: resolved, and recorded as such."""
+    complaint.status = "resolved"
+    complaint.resolution = resolution[:5000]
+    complaint.resolved_at = now
+    complaint.first_response_at = complaint.first_response_at or now
+    complaint.events.append(ComplaintEvent(kind="resolved", at=now, actor="bot", detail="accepted the explanation"))

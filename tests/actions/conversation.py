@@ -20,7 +20,7 @@ ASKERS = {cls.slot: cls for cls in (
     booking.AskConfirmed, changes.AskIdentityPlate, changes.AskIdentityPhone,
     changes.AskChangeReference, changes.AskChangeTime, changes.AskChangeConfirmed,
     complaints.AskComplaintDescription, complaints.AskComplaintCategory, complaints.AskComplaintOrder,
-    complaints.AskComplaintOutcome,
+    complaints.AskComplaintRemedy, complaints.AskComplaintOutcome,
 )}
 FORMS = {
     "booking_form": (booking.ValidateBookingForm, ["booking_services", "booking_vehicle", "booking_phone",
@@ -32,7 +32,7 @@ FORMS = {
                                                  "change_reference", "change_confirmed"]),
     "complaint_form": (complaints.ValidateComplaintForm, [
         "identity_plate", "identity_phone", "complaint_description", "complaint_category", "complaint_order",
-        "complaint_outcome", "complaint_reference"]),
+        "complaint_remedy", "complaint_outcome", "complaint_reference"]),
 }
 
 

@@ -106,3 +106,56 @@ def test_status_of_a_complaint_to_its_customer_only(dealer, sessions):
     replies = Conversation("web:other").ask(ComplaintStatus, "check_complaint", "CP-2026-00001 进度",
                                             [ent("ticket_id", "CP-2026-00001")])
     assert "没有找到您名下的投诉" in texts(replies)
+
+
+def an_order(sessions):
+    from aftersales.models import RepairOrder, RepairOrderItem, Store, Vehicle
+
+    with transaction(sessions) as session:
+        store = session.execute(select(Store)).scalar()
+        vehicle = session.execute(select(Vehicle).where(Vehicle.plate == "粤B12345")).scalar()
+        order = RepairOrder(reference="RO-20261120-0001", store_id=store.id, customer_id=vehicle.customer_id,
+                            vehicle_id=vehicle.id, status="delivered", opened_at=NOW - timedelta(days=3))
+        order.items = [
+            RepairOrderItem(kind="labour", description="小保养工时", description_en="Minor service labour", unit_cents=30000),
+            RepairOrderItem(kind="part", description="机油 4L", description_en="Engine oil 4L", unit_cents=45000),
+            RepairOrderItem(kind="part", description="刹车片", description_en="Brake pads", unit_cents=60000,
+                            approval="declined"),
+        ]
+        session.add(order)
+
+
+@pytest.mark.parametrize("lang, words, yes, expect_bill, expect_done", [
+    ("zh-Hans", "RO-20261120-0001 这单收费太贵了，看不懂", "对", "工时费 ¥300 + 配件费 ¥450 = ¥750", "已记录为已解决"),
+    ("en", "the bill for my last service is way too expensive", "yes", "Labour ¥300 + parts ¥450 = ¥750",
+     "Recorded as resolved"),
+])
+def test_the_itemised_bill_accepted_resolves_the_complaint(dealer, sessions, lang, words, yes, expect_bill, expect_done):
+    an_order(sessions)
+    chat = Conversation("web:known", language=lang)
+    chat.say("file_complaint", words, form="complaint_form")
+    chat.say("affirm", yes)  # the category guess (price) is right
+    replies = chat.say("inform", "/inform", [ent("order_id", "RO-20261120-0001")])
+    said = texts(replies)
+    assert expect_bill in said and ("刹车片" not in said and "Brake pads" not in said)  # declined work is not billed
+    replies = chat.say("affirm", "/affirm")
+    assert expect_done in texts(replies)
+    with transaction(sessions) as session:
+        complaint = session.execute(select(Complaint)).scalar_one()
+        assert complaint.status == "resolved" and [e.kind for e in complaint.events][-1] == "resolved"
+
+
+def test_the_itemised_bill_rejected_escalates(dealer, sessions):
+    an_order(sessions)
+    chat = Conversation("web:known")
+    chat.say("file_complaint", "上次保养乱收费，账单有问题", form="complaint_form")
+    chat.say("affirm", "是的")
+    chat.say("inform", "/inform", [ent("order_id", "RO-20261120-0001")])
+    replies = chat.say("deny", "没有，我要找主管")
+    assert "您希望我们怎么处理" in texts(replies)
+    replies = chat.say("inform", "退还多收的钱")
+    assert "解释没能解决您的问题，已直接升级给主管处理" in texts(replies)
+    [complaint] = stored(sessions)
+    assert complaint.status == "escalated"
+    with transaction(sessions) as session:
+        assert session.execute(select(Escalation.reason)).scalars().all() == ["rejected_resolution"]
