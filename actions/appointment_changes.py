@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import (
+    PROBLEM_PROMPTS,
     AskBookingSlot,
     entities,
     entity,
@@ -30,7 +31,7 @@ from aftersales import appointments, capacity, customers
 from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.models import Store
-from nlu.components.patterns import loose_phone, loose_plate
+from nlu.components.patterns import last_four, loose_phone, loose_plate
 
 CHANGE_SLOTS = ("identity_plate", "identity_phone", "change_reference", "change_time", "change_confirmed",
                 "change_turn", "change_offered")
@@ -63,14 +64,15 @@ class ChangeTurn:
         requested = self.tracker.get_slot("requested_slot")
         plate = entity(self.tracker, "plate_number") or (
             loose_plate(message) if requested == "identity_plate" else None)
-        phone = entity(self.tracker, "phone") or (loose_phone(message) if requested == "identity_phone" else None)
+        phone = entity(self.tracker, "phone") or (
+            (loose_phone(message) or last_four(message)) if requested == "identity_phone" else None)
         if plate:
             self.slots["identity_plate"] = plate
         plate = self.get("identity_plate")
         if phone and plate:
             identity = customers.link(self.session, self.tracker.sender_id, plate, phone, now(), self.lang)
             if identity.customer is None:
-                self.say("phone_mismatch" if identity.problem == "mismatch" else "locked")
+                self.say(PROBLEM_PROMPTS[identity.problem])
                 self.slots["identity_phone"] = None
             else:
                 self.customer = identity.customer

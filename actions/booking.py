@@ -26,7 +26,7 @@ from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.language import in_script
 from aftersales.models import Staff, Store
-from nlu.components.patterns import loose_phone, loose_plate
+from nlu.components.patterns import last_four, loose_phone, loose_plate
 
 FORM_INTENTS = {"inform", "book_appointment", "reschedule_appointment", "affirm", "deny", "nlu_fallback"}
 BOOKING_SLOTS = (
@@ -41,6 +41,7 @@ TRANSPORT_WORDS = {
 }
 POPULAR = ("minor_service", "major_service", "first_service", "tyre_replacement", "ac_service", "car_wash")
 MAX_SLOT_BUTTONS = 8
+PROBLEM_PROMPTS = {"mismatch": "phone_mismatch", "locked": "locked", "need_full_phone": "ask_phone"}
 # A button the channels turn into "share my location" (Telegram's location button, the browser's
 # geolocation); what comes back is /inform{"latitude": ..., "longitude": ...}.
 LOCATION = "__location__"
@@ -160,7 +161,8 @@ class BookingTurn:
             loose_plate(message) if requested == "booking_vehicle" else None)
         if wanted("booking_vehicle") and plate:
             took |= self._vehicle(plate)
-        phone = entity(self.tracker, "phone") or (loose_phone(message) if requested == "booking_phone" else None)
+        phone = entity(self.tracker, "phone") or (
+            (loose_phone(message) or last_four(message)) if requested == "booking_phone" else None)
         if wanted("booking_phone") and phone:
             took |= self._phone(phone)
         if wanted("booking_store"):
@@ -209,7 +211,7 @@ class BookingTurn:
             return True
         identity = customers.link(self.session, self.tracker.sender_id, plate, phone, now(), self.lang)
         if identity.customer is None:
-            utter(self.dispatcher, self.lang, text.say("phone_mismatch" if identity.problem == "mismatch" else "locked", self.lang))
+            utter(self.dispatcher, self.lang, text.say(PROBLEM_PROMPTS[identity.problem], self.lang))
             self.state.set("booking_phone", None)
             if identity.problem == "locked":
                 self.state.set("booking_vehicle", None)

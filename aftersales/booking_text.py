@@ -22,8 +22,8 @@ PROMPTS = {
     "ask_vehicle_known": ("请问给哪台车预约？", "Which of your cars is it for?"),
     "ask_phone": ("请留一个联系手机号，方便顾问和您确认。",
                   "Please give a mobile number the advisor can reach you on."),
-    "ask_phone_owner": ("这台车已在我们这里登记。为保护车主信息，请发车主登记的手机号。",
-                        "This car is on file with us. To protect the owner, please send the phone number on record."),
+    "ask_phone_owner": ("为保护车主信息，请发这台车登记手机号的后4位（或完整号码）。",
+                        "To protect the owner, please send the last 4 digits of the phone number on record for this car (or all of it)."),
     "ask_store": ("请问去哪家店？", "Which store would you like to visit?"),
     "ask_time": ("请问想约什么时间？可以说“明天上午10点”，或选下面最近的空位。",
                  "When would you like to come? Say e.g. \"tomorrow 10am\", or pick one of the nearest free slots."),
@@ -32,8 +32,8 @@ PROMPTS = {
                      "To leave the advisor a note, send \"note: ...\"."),
     "phone_mismatch": ("这个号码和车辆登记的不一致，请再核对一下车主手机号。",
                        "That number doesn't match our records for this car. Please check the owner's phone number."),
-    "locked": ("核对失败次数太多，为保护车主信息，预约先暂停30分钟。如需帮助请直接致电门店。",
-               "Too many attempts that didn't match. To protect the owner, booking is paused for 30 minutes; "
+    "locked": ("核对失败次数太多，为保护车主信息，15分钟内不能再核对。如需帮助请直接致电门店。",
+               "Too many attempts that didn't match. To protect the owner, checks are paused for 15 minutes; "
                "please call the store if you need help."),
     "plate_not_yours": ("这台车登记在别的客户名下，无法替他预约。请确认车牌号。",
                         "That car is registered to another customer, so I can't book it for you. Please check the plate."),

@@ -1,9 +1,9 @@
 """Who is writing: channel accounts, the customers behind them, and their vehicles.
 
 A chat is linked to a customer only by something the customer knows: a new customer gives a
-plate and a phone and is registered; a plate already on file is linked only when the phone
-given is the one on record. Wrong answers are counted, and three of them lock the chat for a
-while, so nobody can try phone numbers until someone else's car turns up.
+plate and a phone and is registered; a plate already on file is linked only with the phone on
+record (all of it, or its last 4 digits). Wrong answers are counted, and five of them lock the
+chat for 15 minutes, so nobody can try numbers until someone else's car turns up.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 from aftersales.contact_log import CHANNEL_OF_PREFIX
 from aftersales.models import ChannelAccount, Customer, Vehicle
 
-MAX_ATTEMPTS = 3
-LOCK = timedelta(minutes=30)
+MAX_ATTEMPTS = 5
+LOCK = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,11 @@ def link(
         return Identity(None, "locked")
     vehicle = vehicle_by_plate(session, plate)
     if vehicle is None:
+        if len(phone) < 7:  # a new customer's contact number, not the last digits of one
+            return Identity(None, "need_full_phone")
         customer = _customer_with_phone(session, phone, language)
         session.add(Vehicle(owner=customer, plate=plate, make="", model=""))
-    elif vehicle.owner.phone == phone:
+    elif phone_matches(vehicle.owner.phone, phone):
         customer = vehicle.owner
     else:
         return _failed(chat, now)
@@ -82,6 +84,13 @@ def link(
     chat.failed_identity_attempts = 0
     session.flush()
     return Identity(customer)
+
+
+def phone_matches(on_record: str | None, given: str) -> bool:
+    """The whole number on record, or its last 4 digits."""
+    if not on_record or not given:
+        return False
+    return given == on_record or (len(given) == 4 and given.isdigit() and on_record.endswith(given))
 
 
 def _customer_with_phone(session: Session, phone: str, language: str | None) -> Customer:

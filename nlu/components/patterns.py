@@ -573,3 +573,11 @@ def loose_phone(s) -> str | None:
     if len(digits) == 11 and digits[0] == "1" and digits[1] not in "01":
         return digits
     return None
+
+
+def last_four(s) -> str | None:
+    """"5678" typed as the last 4 digits of the phone on record."""
+    if not isinstance(s, str):
+        return None
+    digits = s.strip()
+    return digits if len(digits) == 4 and digits.isascii() and digits.isdigit() else None

@@ -162,18 +162,33 @@ def test_someone_elses_plate_is_refused(dealer):
     assert "登记在别的客户名下" in chat.texts(replies)
 
 
-def test_three_wrong_owner_phones_pause_the_chat(dealer):
+def test_five_wrong_owner_phones_pause_the_chat_and_the_last_four_digits_suffice(dealer, sessions):
     chat = Conversation("web:stranger")
-    chat.say("book_appointment", "给粤B12345约小保养", [ent("service_type", "minor_service"),
-                                                  ent("plate_number", "粤B12345")], form="booking_form")
-    for wrong in ("13000000001", "13000000002"):
-        replies = chat.say("inform", wrong, [ent("phone", wrong)])
+    replies = chat.say("book_appointment", "给粤B12345约小保养", [ent("service_type", "minor_service"),
+                                                            ent("plate_number", "粤B12345")], form="booking_form")
+    assert "后4位" in chat.texts(replies)
+    for wrong in ("1111", "13000000002", "2222", "3333"):
+        replies = chat.say("inform", wrong)
         assert "不一致" in chat.texts(replies)
-    replies = chat.say("inform", "13000000003", [ent("phone", "13000000003")])
-    assert "暂停30分钟" in chat.texts(replies)
+    replies = chat.say("inform", "4444")
+    assert "15分钟内不能再核对" in chat.texts(replies)
     chat.say("inform", "粤B12345", [ent("plate_number", "粤B12345")])
-    replies = chat.say("inform", "13812345678", [ent("phone", "13812345678")])  # right, but paused
-    assert "暂停30分钟" in chat.texts(replies)
+    replies = chat.say("inform", "5678")  # right, but paused
+    assert "15分钟内不能再核对" in chat.texts(replies)
+    owner = Conversation("web:owner")
+    owner.say("book_appointment", "给粤B12345约小保养", [ent("service_type", "minor_service"),
+                                                   ent("plate_number", "粤B12345")], form="booking_form")
+    owner.say("inform", "5678")
+    with transaction(sessions) as session:
+        assert customers.customer_of(session, "web:owner").id == dealer
+
+
+def test_a_new_plate_needs_a_whole_phone_number(dealer):
+    chat = Conversation("web:new4")
+    chat.say("book_appointment", "给粤A00001约小保养", [ent("service_type", "minor_service"),
+                                                  ent("plate_number", "粤A00001")], form="booking_form")
+    replies = chat.say("inform", "1234")
+    assert "联系手机号" in chat.texts(replies) and chat.slots["booking_phone"] is None
 
 
 def book_for_known(sessions, customer_id, start):
