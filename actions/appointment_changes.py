@@ -310,3 +310,25 @@ class OptOutReminders(CustomerAction):
         if customer is not None:
             customers.opt_out_of_reminders(session, customer, now())
         utter(dispatcher, lang, text.say("opt_out", lang))
+
+
+class ValidateProgressForm(ValidateChangeForm):
+    form = "progress_form"
+
+
+class RepairProgress(CustomerAction):
+    """check_repair_progress: each open order's stage, timeline, ETA, advisor and bill so far."""
+
+    def name(self) -> Text:
+        return "action_repair_progress"
+
+    def answer(self, session, dispatcher, tracker, lang, customer):
+        from aftersales import progress
+
+        orders = progress.open_orders(session, customer.id) if customer else []
+        if not orders:
+            utter(dispatcher, lang, "You have no car in our workshop right now." if text.english(lang)
+                  else "您目前没有在店维修的车辆。")
+        for order in orders:
+            utter(dispatcher, lang, progress.describe(session, order, lang))
+        return [SlotSet(slot, None) for slot in ("identity_plate", "identity_phone", "change_turn")]

@@ -26,6 +26,7 @@ FORMS = {
     "booking_form": (booking.ValidateBookingForm, ["booking_services", "booking_vehicle", "booking_phone",
                                                    "booking_store", "booking_time", "booking_confirmed"]),
     "appointments_form": (changes.ValidateAppointmentsForm, ["identity_plate", "identity_phone"]),
+    "progress_form": (changes.ValidateProgressForm, ["identity_plate", "identity_phone"]),
     "reschedule_form": (changes.ValidateRescheduleForm, ["identity_plate", "identity_phone",
                                                          "change_reference", "change_time"]),
     "cancel_form": (changes.ValidateCancelForm, ["identity_plate", "identity_phone",

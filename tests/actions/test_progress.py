@@ -1,0 +1,87 @@
+"""Repair progress, in zh and en: one order, two orders, none, not identified, wrong last 4."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+import actions.appointment_changes as changes
+import actions.booking as booking
+import actions.context as context
+from aftersales import customers
+from aftersales.db import transaction
+from aftersales.models import RepairOrder, RepairOrderEvent, RepairOrderItem, Staff
+from tests.actions.conversation import Conversation
+from tests.aftersales.small_dealer import NOW, local, make_customer, make_store
+
+
+@pytest.fixture
+def dealer(sessions, monkeypatch):
+    for module in (context, booking, changes):
+        monkeypatch.setattr(module, "sessions", lambda: sessions)
+    monkeypatch.setattr(changes, "now", lambda: NOW)
+    with transaction(sessions) as session:
+        store = make_store(session)
+        advisor = session.query(Staff).filter_by(username="T1-a1").one()
+        for k, (plate, phone, chat, orders) in enumerate((("粤B12345", "13812345678", "web:one", 1),
+                                                          ("粤B22222", "13822222222", "web:two", 2),
+                                                          ("粤B33333", "13833333333", "web:none", 0))):
+            vehicle = make_customer(session, plate, phone)
+            customers.link(session, chat, plate, phone, NOW)
+            for n in range(orders):
+                order = RepairOrder(reference=f"RO-2026112{3 - n}-0{k}0{n + 1}", store_id=store.id,
+                                    customer_id=vehicle.customer_id, vehicle_id=vehicle.id, advisor_id=advisor.id,
+                                    status="in_repair", opened_at=local(23, 9) - timedelta(days=n),
+                                    eta=local(23, 17))
+                order.events = [RepairOrderEvent(status=s, at=local(23, 9 + i) - timedelta(days=n), actor="staff")
+                                for i, s in enumerate(("received", "diagnosing", "in_repair"))]
+                order.items = [
+                    RepairOrderItem(kind="labour", description="更换刹车片工时", description_en="Brake pad labour",
+                                    unit_cents=20000),
+                    RepairOrderItem(kind="part", description="前刹车片", description_en="Front brake pads",
+                                    unit_cents=58000),
+                    RepairOrderItem(kind="part", description="刹车盘", description_en="Brake discs",
+                                    unit_cents=90000, approval="pending"),
+                ]
+                session.add(order)
+
+
+def texts(replies):
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def progress(chat, text="我的车修好了吗"):
+    replies = chat.say("check_repair_progress", text, form="progress_form")
+    if chat.form is None:
+        replies += chat.ask(changes.RepairProgress, "check_repair_progress", text)
+    return replies
+
+
+def test_one_order_in_chinese(dealer):
+    said = texts(progress(Conversation("web:one")))
+    assert "RO-20261123-0001 · 粤B12345 · 维修中（第5/9步）" in said
+    assert "预计完工：11月23日（周一）17:00" in said and "服务顾问：李敏" in said
+    assert "目前费用：工时费 ¥200 + 配件费 ¥580 = ¥780" in said and "待您确认：刹车盘 ¥900" in said
+
+
+def test_two_orders_in_english(dealer):
+    replies = progress(Conversation("web:two", language="en"), "is my car ready")
+    assert len(replies) == 2 and "in repair (step 5 of 9)" in replies[0]["text"]
+    assert "So far: labour ¥200 + parts ¥580 = ¥780" in replies[1]["text"]
+
+
+def test_no_open_order(dealer):
+    assert "没有在店维修的车辆" in texts(progress(Conversation("web:none")))
+
+
+def test_not_identified_is_asked_and_a_wrong_last_four_is_refused(dealer):
+    chat = Conversation("web:who")
+    replies = chat.say("check_repair_progress", "我的车修好了吗", form="progress_form")
+    assert "车牌号" in texts(replies)
+    replies = chat.say("inform", "粤B12345")
+    assert "后4位" in texts(replies)
+    replies = chat.say("inform", "0000")
+    assert "不一致" in texts(replies) and "RO-" not in texts(replies)
+    chat.say("inform", "5678")
+    assert chat.form is None
+    assert "RO-20261123-0001" in texts(chat.ask(changes.RepairProgress, "check_repair_progress", ""))
