@@ -128,3 +128,12 @@ def test_a_complaint_through_the_webhook_is_recorded_and_a_high_one_escalated(st
         assert complaint.severity == "high" and complaint.description.startswith("刚在你们这修完刹车")
         assert session.execute(select(Escalation).where(Escalation.complaint_id == complaint.id)).scalar()
     assert reference in chat(stack, sender, "我的投诉怎么样了")
+
+
+def test_a_demo_customer_sees_repair_progress_after_plate_and_last_four_digits(stack):
+    sender = "web:progress"
+    assert "车牌号" in chat(stack, sender, "我的车修好了吗")
+    assert "后4位" in chat(stack, sender, "粤A1P6X3")
+    assert "不一致" in chat(stack, sender, "0000")
+    said = chat(stack, sender, "1560")
+    assert "粤A1P6X3 · 已接车" in said and "服务顾问：李敏" in said
