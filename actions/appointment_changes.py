@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.booking import (
     PROBLEM_PROMPTS,
     AskBookingSlot,
+    channel_of,
     entities,
     entity,
     intent,
@@ -329,6 +330,41 @@ class RepairProgress(CustomerAction):
         if not orders:
             utter(dispatcher, lang, "You have no car in our workshop right now." if text.english(lang)
                   else "您目前没有在店维修的车辆。")
+        en = text.english(lang)
         for order in orders:
-            utter(dispatcher, lang, progress.describe(session, order, lang))
+            buttons = []
+            for item in progress.pending_items(order):
+                name = (item.description_en or item.description) if en else item.description
+                buttons += [
+                    {"title": ("Approve: " if en else "同意：") + name, "payload": payload("affirm", approve_item=item.id)},
+                    {"title": ("Decline: " if en else "不做：") + name, "payload": payload("deny", approve_item=item.id)},
+                ]
+            utter(dispatcher, lang, progress.describe(session, order, lang), buttons)
         return [SlotSet(slot, None) for slot in ("identity_plate", "identity_phone", "change_turn")]
+
+
+class DecideExtraWork(CustomerAction):
+    """The customer's Approve / Decline on extra work, recorded with time and channel."""
+
+    def name(self) -> Text:
+        return "action_decide_extra_work"
+
+    def answer(self, session, dispatcher, tracker, lang, customer):
+        from aftersales import progress
+
+        item_id = entity(tracker, "approve_item")
+        approve = intent(tracker) == "affirm"
+        en = text.english(lang)
+        try:
+            item, order = progress.decide(session, customer.id if customer else -1, int(item_id), approve, now(),
+                                          channel_of(tracker.sender_id))
+        except (progress.ApprovalError, TypeError, ValueError):
+            utter(dispatcher, lang, "That item is not waiting for your decision." if en else "这个项目不需要您确认了。")
+            return []
+        name = (item.description_en or item.description) if en else item.description
+        if en:
+            said = f"Noted: {name} {'approved' if approve else 'declined'} for {order.reference}."
+        else:
+            said = f"已记录：{order.reference} 的“{name}”{'同意维修' if approve else '不做'}。"
+        utter(dispatcher, lang, said)
+        return []

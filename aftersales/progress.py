@@ -66,6 +66,10 @@ def _short(instant: datetime, store: Store) -> str:
     return instant.astimezone(ZoneInfo(store.timezone)).strftime("%m-%d %H:%M")
 
 
+def pending_items(order: RepairOrder):
+    return [i for i in order.items if i.approval == "pending"]
+
+
 def _bill(order: RepairOrder, store: Store, en: bool) -> list[str]:
     billed = [i for i in order.items if i.approval not in ("pending", "declined")]
     pending = [i for i in order.items if i.approval == "pending"]
@@ -82,3 +86,25 @@ def _bill(order: RepairOrder, store: Store, en: bool) -> list[str]:
         amount = money(item.quantity * item.unit_cents, store.currency)
         lines.append(f"Awaiting your approval: {name} {amount}" if en else f"待您确认：{name} {amount}")
     return lines
+
+
+class ApprovalError(Exception):
+    """Not this customer's item, or not waiting for a decision."""
+
+
+def decide(session: Session, customer_id: int, item_id: int, approve: bool, now: datetime, channel: str):
+    """Records the customer's decision on extra work (with time and channel); once nothing on
+    the order awaits a decision, an order waiting for approval moves on to repair."""
+    from aftersales.models import RepairOrderEvent, RepairOrderItem
+
+    item = session.get(RepairOrderItem, item_id)
+    order = session.get(RepairOrder, item.order_id) if item else None
+    if order is None or order.customer_id != customer_id or item.approval != "pending":
+        raise ApprovalError("not_pending")
+    item.approval = "approved" if approve else "declined"
+    item.decided_at, item.decided_via = now, channel
+    still_pending = any(i.approval == "pending" for i in order.items)
+    if order.status == "awaiting_approval" and not still_pending:
+        order.status = "in_repair"
+        order.events.append(RepairOrderEvent(status="in_repair", at=now, actor="customer"))
+    return item, order

@@ -85,3 +85,25 @@ def test_not_identified_is_asked_and_a_wrong_last_four_is_refused(dealer):
     chat.say("inform", "5678")
     assert chat.form is None
     assert "RO-20261123-0001" in texts(chat.ask(changes.RepairProgress, "check_repair_progress", ""))
+
+
+def test_extra_work_is_approved_or_declined_by_button_and_recorded(dealer, sessions):
+    from sqlalchemy import select
+
+    chat = Conversation("web:one")
+    [reply] = progress(chat)
+    approve, decline = reply["buttons"]
+    assert approve["title"] == "同意：刹车盘" and decline["title"] == "不做：刹车盘"
+    item_id = int(approve["payload"].split(":")[1].strip(" }"))
+    replies = chat.ask(changes.DecideExtraWork, "affirm", approve["payload"], [{"entity": "approve_item", "value": item_id}])
+    assert "已记录：RO-20261123-0001 的“刹车盘”同意维修" in texts(replies)
+    with transaction(sessions) as session:
+        item = session.get(RepairOrderItem, item_id)
+        assert item.approval == "approved" and item.decided_via == "web" and item.decided_at == NOW
+    replies = chat.ask(changes.DecideExtraWork, "deny", decline["payload"], [{"entity": "approve_item", "value": item_id}])
+    assert "不需要您确认了" in texts(replies)  # decided once
+    other = Conversation("web:two")  # someone else's item cannot be decided
+    replies = other.ask(changes.DecideExtraWork, "affirm", "", [{"entity": "approve_item", "value": item_id}])
+    assert "不需要您确认了" in texts(replies)
+    with transaction(sessions) as session:
+        assert session.execute(select(RepairOrderItem.approval).where(RepairOrderItem.id == item_id)).scalar() == "approved"
