@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.booking import (
     PROBLEM_PROMPTS,
     AskBookingSlot,
-    channel_of,
+    day_asked,
     entities,
     entity,
     intent,
@@ -28,7 +28,7 @@ from actions.booking import (
     wall_clock,
 )
 from actions.context import CustomerAction, language, sessions
-from aftersales import appointments, capacity, customers
+from aftersales import appointments, capacity, contact_log, customers
 from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.models import Store
@@ -156,13 +156,10 @@ class ValidateRescheduleForm(ValidateChangeForm):
         appointment = appointments.own_appointment(turn.session, turn.customer.id, reference)
         store = turn.session.get(Store, appointment.store_id)
         request = found[-1]
-        info = request.get("additional_info") or {}
         minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
-        if (info.get("from") and info.get("to")) or info.get("grain") in ("day", "week", "month"):
-            between = (wall_clock(info["from"], store), wall_clock(info["to"], store)) if info.get("from") else None
-            day = (between[0] if between else wall_clock(request["value"], store)).date()
-            answer = capacity.check_day(turn.session, store, minutes, day, now(), between)
-            self.offer(turn, answer, store)
+        asked = day_asked(request, store)
+        if asked:
+            self.offer(turn, capacity.check_day(turn.session, store, minutes, asked[0], now(), asked[1]), store)
             return True
         try:
             with turn.session.begin_nested():
@@ -357,7 +354,7 @@ class DecideExtraWork(CustomerAction):
         en = text.english(lang)
         try:
             item, order = progress.decide(session, customer.id if customer else -1, int(item_id), approve, now(),
-                                          channel_of(tracker.sender_id))
+                                          contact_log.channel_of(tracker.sender_id))
         except (progress.ApprovalError, TypeError, ValueError):
             utter(dispatcher, lang, "That item is not waiting for your decision." if en else "这个项目不需要您确认了。")
             return []

@@ -10,8 +10,8 @@ to the rules, which answer it and return to the form.
 from __future__ import annotations
 
 import json
-from abc import ABCMeta, abstractmethod
 import re
+from abc import ABCMeta, abstractmethod
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import language, sessions
-from aftersales import appointments, capacity, customers, reminders, stores
+from aftersales import appointments, capacity, contact_log, customers, reminders, stores
 from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.language import in_script
@@ -87,6 +87,17 @@ def wall_clock(value: str, store: Store) -> datetime:
     """An ISO time from the NLU read as the store's local time (the NLU resolves in DEALER_TZ)."""
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed.replace(tzinfo=None).replace(tzinfo=ZoneInfo(store.timezone))
+
+
+def day_asked(request: Dict[str, Any], store: Store):
+    """For "明天" or "明天下午": (the store-local day, the part of it or None); None for an instant."""
+    info = request.get("additional_info") or {}
+    if info.get("from") and info.get("to"):
+        between = (wall_clock(info["from"], store), wall_clock(info["to"], store))
+        return between[0].date(), between
+    if info.get("grain") in ("day", "week", "month"):
+        return wall_clock(request["value"], store).date(), None
+    return None
 
 
 class BookingState:
@@ -270,13 +281,10 @@ class BookingTurn:
     def complete(self) -> None:
         """Fills what need not be asked, and checks a wanted time once store and services are known."""
         self._known_customer_defaults()
-        if self.state.get("booking_store") is None:
-            candidates = stores.for_plate(self.all_stores, self.state.get("booking_vehicle"))
-            home = self.customer.home_store_id if self.customer else None
-            chosen = next((s for s in candidates if s.id == home), None)
-            if chosen is None and len(candidates) == 1:
-                chosen = candidates[0]
-            if chosen is not None and (self.state.get("booking_vehicle") or len(self.all_stores) == 1):
+        plate = self.state.get("booking_vehicle")
+        if self.state.get("booking_store") is None and (plate or len(self.all_stores) == 1):
+            chosen = stores.serving(self.all_stores, plate, self.customer.home_store_id if self.customer else None)
+            if chosen is not None:
                 self.state.set("booking_store", chosen.code)
         if self.state.get("booking_time_request") and self.store() and self.services():
             self._check_time(self.state.get("booking_time_request"))
@@ -300,15 +308,10 @@ class BookingTurn:
 
     def _check_time(self, request: Dict[str, Any]) -> None:
         store = self.store()
-        info = request.get("additional_info") or {}
-        grain = info.get("grain", "minute")
         self.state.set("booking_offered", None)
-        if info.get("from") and info.get("to"):
-            between = (wall_clock(info["from"], store), wall_clock(info["to"], store))
-            answer = capacity.check_day(self.session, store, self.minutes(), between[0].date(), now(), between)
-        elif grain in ("day", "week", "month"):
-            day = wall_clock(request["value"], store).date()
-            answer = capacity.check_day(self.session, store, self.minutes(), day, now())
+        asked = day_asked(request, store)
+        if asked:
+            answer = capacity.check_day(self.session, store, self.minutes(), asked[0], now(), asked[1])
         else:
             answer = capacity.check(self.session, store, self.minutes(), wall_clock(request["value"], store), now())
         if answer.ok:
@@ -343,15 +346,12 @@ class BookingTurn:
                     self.session, store=store, vehicle=vehicle, services=services,
                     start=datetime.fromisoformat(start), now=now(),
                     transport=self.state.get("booking_transport") or "wait",
-                    channel=channel_of(self.tracker.sender_id), note=self.state.get("booking_note"),
+                    channel=contact_log.channel_of(self.tracker.sender_id), note=self.state.get("booking_note"),
                     reminder=bool(self.state.get("booking_reminder")),
                 )
         except appointments.BookingError as refused:
             self._refused(refused, store)
             return
-        if self.state.get("booking_reminder"):
-            self.customer.reminders_opt_in = True
-            self.customer.opted_out_at = None
         advisor = self.session.get(Staff, appointment.advisor_id) if appointment.advisor_id else None
         message = text.say(
             "booked", self.lang, reference=appointment.reference,
@@ -391,12 +391,6 @@ def advisor_name(advisor: Optional[Staff], lang: str) -> str:
     if advisor is None:
         return "—"
     return (advisor.display_name_en or advisor.display_name) if text.english(lang) else advisor.display_name
-
-
-def channel_of(sender_id: str) -> str:
-    from aftersales.contact_log import CHANNEL_OF_PREFIX
-
-    return CHANNEL_OF_PREFIX.get(sender_id.partition(":")[0], "rest")
 
 
 class AskBookingSlot(Action, metaclass=ABCMeta):

@@ -15,9 +15,10 @@ from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
 from actions.appointment_changes import AskChangeSlot, ChangeTurn, ValidateChangeForm
-from actions.booking import channel_of, entity, intent, payload, utter
+from actions.booking import entity, intent, payload, utter
+from actions.knowledge import stores_likely
 from actions.context import CustomerAction, language, sessions
-from aftersales import complaints, customers, stores
+from aftersales import complaints, contact_log, customers, stores
 from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.models import Appointment, Customer, RepairOrder, Store
@@ -80,12 +81,8 @@ def local(instant: datetime, store: Store, lang: str) -> str:
     return text.when(instant.astimezone(ZoneInfo(store.timezone)), store, lang)
 
 
-def store_for(session, customer: Optional[Customer]) -> Store:
-    all_stores = stores.all_stores(session)
-    home = next((s for s in all_stores if customer and s.id == customer.home_store_id), None)
-    if home is None and customer is not None and customer.vehicles:
-        home = stores.for_plate(all_stores, customer.vehicles[0].plate)[0]
-    return home or all_stores[0]
+def store_for(session, customer: Optional[Customer], lang: str) -> Store:
+    return stores_likely(stores.all_stores(session), customer, lang)
 
 
 class ValidateComplaintForm(ValidateChangeForm):
@@ -157,14 +154,14 @@ class ValidateComplaintForm(ValidateChangeForm):
 
     def file(self, turn: ChangeTurn, accepted: bool = False) -> None:
         lang, session = turn.lang, turn.session
-        store = store_for(session, turn.customer)
+        store = store_for(session, turn.customer, lang)
         order_ref = turn.get("complaint_order")
         order = session.query(RepairOrder).filter_by(reference=order_ref).first() if order_ref else None
         visit = session.query(Appointment).filter_by(reference=order_ref).first() if order_ref else None
         complaint = complaints.file(
             session, store=store, customer=turn.customer, description=turn.get("complaint_description"),
             category=turn.get("complaint_category") or "other", now=now(),
-            channel=channel_of(turn.tracker.sender_id), conversation_key=turn.tracker.sender_id,
+            channel=contact_log.channel_of(turn.tracker.sender_id), conversation_key=turn.tracker.sender_id,
             desired_outcome=turn.get("complaint_outcome"),
             repair_order_id=order.id if order else None, appointment_id=visit.id if visit else None,
         )
@@ -292,11 +289,11 @@ class ComplaintToHuman(CustomerAction):
         if customer is not None:
             description = tracker.get_slot("complaint_description") or \
                 ((tracker.latest_message or {}).get("text") or "").strip() or "-"
-            store = store_for(session, customer)
+            store = store_for(session, customer, lang)
             complaint = complaints.file(
                 session, store=store, customer=customer, description=description,
                 category=tracker.get_slot("complaint_category") or tracker.get_slot("complaint_guess") or "other",
-                now=now(), channel=channel_of(tracker.sender_id), conversation_key=tracker.sender_id,
+                now=now(), channel=contact_log.channel_of(tracker.sender_id), conversation_key=tracker.sender_id,
                 desired_outcome=tracker.get_slot("complaint_outcome"),
             )
             complaints.escalate(session, complaint, "customer_request", now())

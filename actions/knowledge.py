@@ -40,21 +40,20 @@ def book_button(lang: str, services: List[str]) -> Dict[str, str]:
     return {"title": title, "payload": payload("book_appointment", service_type=services)}
 
 
+def stores_likely(all_stores: List[Store], customer: Optional[Customer], lang: str) -> Optional[Store]:
+    plate = customer.vehicles[0].plate if customer and customer.vehicles else None
+    return stores.likely(all_stores, plate, customer.home_store_id if customer else None, text.english(lang))
+
+
 class KnowledgeAction(CustomerAction, metaclass=ABCMeta):
     """Shared: which store and car the answer is about."""
 
     @staticmethod
     def store(session, tracker: Tracker, customer: Optional[Customer], lang: str) -> Optional[Store]:
-        """The store in play: the booking's, the customer's home store, else by language."""
+        """The store in play: the booking's, else the one likely for this customer."""
         all_stores = stores.all_stores(session)
-        chosen = stores.by_code(all_stores, tracker.get_slot("booking_store"))
-        if chosen is None and customer is not None:
-            chosen = next((s for s in all_stores if s.id == customer.home_store_id), None)
-        if chosen is None and customer is not None and customer.vehicles:
-            chosen = (stores.for_plate(all_stores, customer.vehicles[0].plate) or [None])[0]
-        if chosen is None:
-            chosen = next((s for s in all_stores if (s.country == "CN") != text.english(lang)), None)
-        return chosen or (all_stores[0] if all_stores else None)
+        return stores.by_code(all_stores, tracker.get_slot("booking_store")) or stores_likely(
+            all_stores, customer, lang)
 
     @staticmethod
     def vehicle(tracker: Tracker, customer: Optional[Customer]) -> Optional[Vehicle]:

@@ -242,6 +242,9 @@ def book(
             _reserve_bay(session, store, appointment, start, minutes)
     except BookingError as error:
         raise _with_alternatives(error, session, store, minutes, start, now) from None
+    if reminder:  # the customer asked for reminders: that is their preference from now on
+        vehicle.owner.reminders_opt_in = True
+        vehicle.owner.opted_out_at = None
     return appointment
 
 

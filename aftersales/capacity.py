@@ -86,10 +86,6 @@ class Calendar:
             start += self.slot
         return result
 
-    def on_grid(self, instant: datetime) -> bool:
-        window = self.window(self.local_day(instant))
-        return window is not None and (instant - window[0]) % self.slot == timedelta(0)
-
     def slots_of(self, start: datetime, minutes: int) -> list[datetime]:
         """The grid slots [start, start + minutes) occupies."""
         count = -(-minutes // self.store.slot_minutes)

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from aftersales import capacity
-from aftersales.language import to_simplified
+from aftersales.language import folded
 from aftersales.models import (
     Appointment,
     Complaint,
@@ -48,20 +48,16 @@ ANGER_WORDS = ("垃圾", "骗子", "气死", "太差", "恶心", "无语", "忍�
                "disgusting", "furious", "ridiculous", "unacceptable", "never again", "terrible")
 
 
-def _plain(text: str) -> str:
-    return to_simplified(text or "").lower()
-
-
 def infer_category(text: str) -> str | None:
     """The category the words point to, or None when they point nowhere (then it is asked)."""
-    said = _plain(text)
+    said = folded(text)
     scores = {cat: sum(1 for w in words if w in said) for cat, words in CATEGORY_WORDS.items()}
     best = max(scores, key=lambda c: scores[c])
     return best if scores[best] else None
 
 
 def infer_severity(text: str) -> str:
-    said = _plain(text)
+    said = folded(text)
     if any(w in said for w in SAFETY_WORDS + THREAT_WORDS + ANGER_WORDS):
         return "high"
     return "normal"

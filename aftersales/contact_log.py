@@ -39,6 +39,11 @@ def record(
     return entry
 
 
+def channel_of(conversation_key: str) -> str:
+    """'tg:123' -> 'telegram', 'web:abc' -> 'web'; anything else came over REST."""
+    return CHANNEL_OF_PREFIX.get(conversation_key.partition(":")[0], "rest")
+
+
 def customer_of(session: Session, conversation_key: str) -> int | None:
     """The identified customer behind a conversation key such as 'tg:12345', if any."""
     channel, _, external_id = conversation_key.partition(":")

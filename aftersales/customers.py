@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from aftersales.contact_log import CHANNEL_OF_PREFIX
+from aftersales.contact_log import channel_of
 from aftersales.models import ChannelAccount, Customer, Vehicle
 
 MAX_ATTEMPTS = 5
@@ -30,8 +30,8 @@ class Identity:
 
 def account(session: Session, conversation_key: str) -> ChannelAccount:
     """The channel account of a conversation key ('tg:123', 'web:abc'), created on first use."""
-    prefix, _, external_id = conversation_key.partition(":")
-    channel = CHANNEL_OF_PREFIX.get(prefix, "rest")
+    _prefix, _, external_id = conversation_key.partition(":")
+    channel = channel_of(conversation_key)
     external_id = external_id or conversation_key
     query = select(ChannelAccount).where(
         ChannelAccount.channel == channel, ChannelAccount.external_id == external_id

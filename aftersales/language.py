@@ -1,6 +1,7 @@
 """Which language to answer in, from what the customer writes and asks for."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,3 +52,8 @@ def _to_simplified() -> opencc.OpenCC:
 
 def to_simplified(text: str) -> str:
     return _to_simplified().convert(text)
+
+
+def folded(text: str | None) -> str:
+    """Customer text for matching phrases: Simplified, lower case, whitespace collapsed."""
+    return re.sub(r"\s+", " ", to_simplified(text or "").lower().replace("’", "'")).strip()

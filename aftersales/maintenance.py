@@ -76,7 +76,7 @@ def next_due(vehicle: Vehicle, items: list[MaintenanceItem], today: date) -> lis
             at_km = (last_km // item.km_interval + 1) * item.km_interval
             candidates.append(today + timedelta(days=max(0, (at_km - now_km) / rate)))
         if item.month_interval:
-            candidates.append(_add_months(last_day, item.month_interval))
+            candidates.append(add_months(last_day, item.month_interval))
         found.append(Due(item, min(candidates) if candidates else None, at_km))
     return sorted(found, key=lambda d: d.on or date.max)
 
@@ -90,7 +90,7 @@ def next_visit(vehicle: Vehicle, items: list[MaintenanceItem], today: date, wind
     return [d for d in dues if d.on <= first + timedelta(days=window_days)]
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     for last in (31, 30, 29, 28):

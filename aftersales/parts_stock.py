@@ -5,12 +5,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aftersales.models import Part, Store
-from aftersales.triage import plain
+from aftersales.language import folded
 
 
 def find(session: Session, store: Store, text: str) -> list[Part]:
     """Parts of the store whose keywords occur in the text, longest keyword match first."""
-    said = plain(text)
+    said = folded(text)
     scored = []
     for part in session.execute(select(Part).where(Part.store_id == store.id)).scalars():
         best = max((len(k) for k in part.keywords.lower().split() if k in said), default=0)

@@ -81,9 +81,28 @@ def mentioned(stores: list[Store], text: str) -> Store | None:
 
 
 def for_plate(stores: list[Store], plate: str | None) -> list[Store]:
-    """The stores that can serve a plate: Chinese plates (粤B12345) the stores in China."""
-    chinese = bool(plate) and not plate[0].isascii()
+    """The stores that can serve a plate: Chinese plates (粤B12345) the stores in China, other
+    plates the stores elsewhere; without a plate, every store."""
+    if not plate:
+        return list(stores)
+    chinese = not plate[0].isascii()
     return [s for s in stores if (s.country == "CN") == chinese] or stores
+
+
+def serving(stores: list[Store], plate: str | None, home_store_id: int | None) -> Store | None:
+    """The store that clearly serves this car: the customer's home store among those for the
+    plate's country, or the only such store; None when the customer has to choose."""
+    candidates = for_plate(stores, plate)
+    home = next((s for s in candidates if s.id == home_store_id), None)
+    return home or (candidates[0] if len(candidates) == 1 else None)
+
+
+def likely(stores: list[Store], plate: str | None, home_store_id: int | None, english: bool) -> Store | None:
+    """The store an answer is about when nobody said: the serving one, else by the customer's
+    language (English: a store outside China), else the first."""
+    return (serving(stores, plate, home_store_id)
+            or next((s for s in stores if (s.country == "CN") != english), None)
+            or (stores[0] if stores else None))
 
 
 def nearest(stores: list[Store], latitude: float, longitude: float) -> Store | None:

@@ -2,13 +2,12 @@
 on the phrases customers use; the dangerous ones open an urgent case for staff."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aftersales.language import to_simplified
+from aftersales.language import folded
 from aftersales.models import ServiceCase, Symptom
 
 URGENCY_ORDER = {"stop": 0, "soon": 1, "routine": 2}
@@ -20,16 +19,12 @@ class Match:
     hits: int
 
 
-def plain(text: str) -> str:
-    return re.sub(r"\s+", " ", to_simplified(text or "").lower().replace("’", "'")).strip()
-
-
 def match(session: Session, text: str) -> list[Match]:
     """Symptoms whose phrases occur in the text: most urgent first, then most phrases matched."""
-    said = plain(text)
+    said = folded(text)
     found = []
     for symptom in session.execute(select(Symptom)).scalars():
-        hits = sum(1 for phrase in symptom.keywords.split("|") if phrase.strip() and plain(phrase) in said)
+        hits = sum(1 for phrase in symptom.keywords.split("|") if phrase.strip() and folded(phrase) in said)
         if hits:
             found.append(Match(symptom, hits))
     return sorted(found, key=lambda m: (URGENCY_ORDER[m.symptom.urgency], -m.hits))

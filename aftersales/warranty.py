@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aftersales.maintenance import _add_months
+from aftersales.maintenance import add_months
 from aftersales.models import Store, WarrantyPolicy
 
 
@@ -29,7 +29,7 @@ def policy_for(session: Session, store: Store) -> WarrantyPolicy | None:
 
 def period(start: date, months: int, km_limit: int, mileage_km: int, today: date) -> Period:
     """Whichever comes first: the end date or the km limit."""
-    ends = _add_months(start, months)
+    ends = add_months(start, months)
     return Period(ends, km_limit, max(0, (ends - today).days), max(0, km_limit - mileage_km))
 
 

@@ -104,9 +104,8 @@ def test_a_correction_at_the_summary_changes_the_time(dealer, sessions):
     chat = Conversation("web:known")
     chat.say("book_appointment", "明天10点小保养", [ent("service_type", "minor_service"), time_entity(iso(24, 10))],
              form="booking_form")
-    replies = chat.say("deny", "不对，改成后天下午", [time_entity(iso(25, 12), from_=None)] and [
-        {"entity": "time", "value": iso(25, 12), "additional_info": {
-            "grain": "hour", "value": iso(25, 12), "from": iso(25, 12), "to": iso(25, 18)}}])
+    afternoon = time_entity(iso(25, 12), **{"from": iso(25, 12), "to": iso(25, 18)})
+    replies = chat.say("deny", "不对，改成后天下午", [afternoon])
     offered = buttons(replies)
     assert offered[0]["title"] == "11/25 周三 12:00"
     replies = chat.say("inform", offered[1]["payload"], [ent("time", iso(25, 12, 30))])

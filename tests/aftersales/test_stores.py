@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from aftersales.models import Holiday, OpeningHours, Store
+from aftersales import stores
 from aftersales.stores import describe
 
 
@@ -31,3 +32,19 @@ def test_chinese_description():
     text = describe(_store(), "zh-Hans", today=date(2026, 11, 23))
     assert "周一至周五 08:30-18:00，周六 09:00-16:00，周日 休息" in text
     assert "1月1日（元旦）" in text
+
+
+def test_the_store_for_a_customer_follows_plate_home_store_and_language(sessions):
+    from tests.aftersales.small_dealer import make_store
+
+    with sessions() as session, session.begin():
+        china = make_store(session, code="CN1")
+        usa = make_store(session, code="US1")
+        usa.country = "US"
+        both = [china, usa]
+        assert stores.serving(both, "粤B12345", None) is china
+        assert stores.serving(both, "7ABC123", None) is usa
+        assert stores.serving(both, None, None) is None  # no hint: the customer chooses
+        assert stores.serving(both, None, usa.id) is usa
+        assert stores.likely(both, None, None, english=False) is china
+        assert stores.likely(both, None, None, english=True) is usa
