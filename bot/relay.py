@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any, Awaitable, Callable
+from urllib.parse import quote
 
 import aiohttp
 from sqlalchemy.orm import sessionmaker
@@ -30,6 +31,11 @@ APOLOGY = {
 # (Telegram when it is on); set by the front door. (staff id, conversation key, text).
 StaffForwarder = Callable[[int, str, str], Awaitable[None]]
 
+# A coroutine that shows messages to one customer on a channel: (external id, messages), each
+# message shaped like Rasa's REST output ({"text", "buttons", "custom", ...}). Returns False
+# when the customer cannot be reached now (a closed browser tab); the contact log keeps it.
+ChannelSender = Callable[[str, list[dict[str, Any]]], Awaitable[bool]]
+
 
 class Relay:
     def __init__(self, rasa_url: str, sessions: sessionmaker, timeout_s: float = 30.0,
@@ -39,6 +45,44 @@ class Relay:
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._http: aiohttp.ClientSession | None = None
         self.forward_to_staff = forward_to_staff
+        self.rasa_url = rasa_url.rstrip("/")
+        self.channels: dict[str, ChannelSender] = {}  # conversation key prefix ("tg", "web") -> sender
+
+    def add_channel(self, prefix: str, sender: ChannelSender) -> None:
+        """Registers how to reach customers whose conversation key starts with `prefix:`."""
+        self.channels[prefix] = sender
+
+    async def to_customer(self, key: str, messages: list[dict[str, Any]], author: str = "bot") -> bool:
+        """Messages the bot or a supervisor starts (pushes, reminders, replies), on the customer's
+        own channel; logged first, so nothing is lost when the customer is not reachable now."""
+        prefix, _, external_id = key.partition(":")
+        channel = contact_log.channel_of(key)
+        for message in messages:
+            if message.get("text"):
+                await self._log(key, channel, "out", author, message["text"])
+        sender = self.channels.get(prefix)
+        if sender is None or not messages:
+            return False
+        try:
+            return await sender(external_id, messages)
+        except Exception:  # a channel's outage must not break the caller (a scheduler, a console)
+            log.exception("could not reach %s", key)
+            return False
+
+    async def proactive(self, key: str, intent: str, entities: dict[str, Any] | None = None) -> bool:
+        """Starts a turn from the bot's side (a survey, a follow-up): Rasa answers an external
+        intent for that conversation and the answer goes to the customer's channel."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession(timeout=self.timeout)
+        url = f"{self.rasa_url}/conversations/{quote(key, safe='')}/trigger_intent"
+        try:
+            async with self._http.post(url, json={"name": intent, "entities": entities or {}}) as response:
+                response.raise_for_status()
+                messages = (await response.json()).get("messages") or []
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            log.error("Rasa did not take %s for %s: %r", intent, key, error)
+            return False
+        return await self.to_customer(key, messages)
 
     async def close(self) -> None:
         if self._http is not None:

@@ -30,6 +30,9 @@ def build_application(token: str, relay: Relay) -> Application:
         builder = builder.base_url(base_url)
     application = builder.build()
     application.bot_data["relay"] = relay
+    from bot import supervisors
+
+    supervisors.install(application, relay)  # supervisors' handlers first: they match their own chats
     application.add_handler(MessageHandler(filters.TEXT, on_text))
     application.add_handler(MessageHandler(filters.LOCATION, on_location))
     application.add_handler(CallbackQueryHandler(on_button))
