@@ -44,6 +44,7 @@ class RepairOrderEvent(Base):
     at = Column(UTCDateTime, nullable=False)
     actor = Column(String(100), nullable=False)
     note = Column(Text)
+    pushed_at = Column(UTCDateTime)  # sent to the customer, or decided not to be (bot/progress_pusher.py)
 
 
 class RepairOrderItem(Base):
@@ -68,6 +69,7 @@ class RepairOrderItem(Base):
     approval = Column(String(12), nullable=False, default="not_needed")
     decided_at = Column(UTCDateTime)
     decided_via = Column(String(20))
+    notified_at = Column(UTCDateTime)  # the approval request was sent to the customer
     created_at = created_at()
 
     @property
