@@ -14,6 +14,7 @@ from aftersales.models.appointment import Appointment, AppointmentService, BayRe
 from aftersales.models.repair import RepairOrder, RepairOrderEvent, RepairOrderItem
 from aftersales.models.complaint import Complaint, ComplaintEvent, Escalation, Handoff, Survey
 from aftersales.models.contact import ContactLog, ReferenceCounter
+from aftersales.models.console import LoginAttempt, StaffSession
 from aftersales.models.knowledge import MaintenanceItem, Part, ServiceCase, Symptom, WarrantyPolicy
 
 __all__ = [
@@ -24,5 +25,6 @@ __all__ = [
     "RepairOrder", "RepairOrderEvent", "RepairOrderItem",
     "Complaint", "ComplaintEvent", "Escalation", "Handoff", "Survey",
     "ContactLog", "ReferenceCounter",
+    "StaffSession", "LoginAttempt",
     "MaintenanceItem", "WarrantyPolicy", "Part", "Symptom", "ServiceCase",
 ]
