@@ -7,6 +7,7 @@ chat for 15 minutes, so nobody can try numbers until someone else's car turns up
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -84,6 +85,36 @@ def link(
     chat.failed_identity_attempts = 0
     session.flush()
     return Identity(customer)
+
+
+def link_by_phone(session: Session, conversation_key: str, shared_phone: str, now: datetime) -> Identity:
+    """Links the chat to the customer whose phone on record is the number the channel vouches
+    for (a Telegram contact the account shared about itself carries the account's own,
+    verified number). A locked chat stays locked. An unknown number is no wrong guess (nothing
+    was guessed), so it counts no attempt; it links nothing and registers no one."""
+    chat = account(session, conversation_key)
+    if chat.locked_until is not None and chat.locked_until > now:
+        return Identity(None, "locked")
+    phone = stored_phone(shared_phone)
+    customer = session.execute(select(Customer).where(Customer.phone == phone)).scalar() if phone else None
+    if customer is None:
+        return Identity(None, "unknown_phone")
+    chat.customer = customer
+    chat.identified_at = now
+    chat.failed_identity_attempts = 0
+    session.flush()
+    return Identity(customer)
+
+
+def stored_phone(international: str) -> str:
+    """A number as Telegram shares it (+86 138..., 8613812345678, 14085550101) in the form the
+    customers table keeps: Chinese numbers without +86 (landlines with their leading 0),
+    other countries' numbers as digits with their country code."""
+    digits = re.sub(r"\D", "", international or "")
+    if digits.startswith("86") and len(digits) >= 11:
+        national = digits[2:]
+        return national if national.startswith("1") else "0" + national
+    return digits
 
 
 def phone_matches(on_record: str | None, given: str) -> bool:

@@ -16,6 +16,7 @@ from aftersales.models.complaint import Complaint, ComplaintEvent, Escalation, H
 from aftersales.models.contact import ContactLog, ReferenceCounter
 from aftersales.models.console import LoginAttempt, StaffSession
 from aftersales.models.knowledge import MaintenanceItem, Part, ServiceCase, Symptom, WarrantyPolicy
+from aftersales.models.attachment import Attachment
 
 __all__ = [
     "Base", "UTCDateTime", "utcnow",
@@ -27,4 +28,5 @@ __all__ = [
     "ContactLog", "ReferenceCounter",
     "StaffSession", "LoginAttempt",
     "MaintenanceItem", "WarrantyPolicy", "Part", "Symptom", "ServiceCase",
+    "Attachment",
 ]
