@@ -1,12 +1,13 @@
 """The one place every customer turn passes: contact log, then Rasa's REST channel.
 
-Telegram and the web widget both call `Relay.customer_turn`, so logging (and later routing
-to a supervisor during a takeover, and rate limits) is written once for every channel.
+Telegram and the web widget both call `Relay.customer_turn`, so logging, routing to a
+supervisor during a takeover and the flood limit (bot/flood.py) are written once for every channel.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any, Awaitable, Callable
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ from aftersales import contact_log, handoffs
 from aftersales.models import Complaint, utcnow
 from aftersales.db import transaction
 from aftersales.privacy import mask_phones_in
+from bot.flood import PASS, WARN, FloodLimit
 from nlu.components.script import detect_language
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,10 @@ log = logging.getLogger(__name__)
 APOLOGY = {
     "en": "Sorry, I can't answer right now. Your message is saved and our team will get back to you.",
     "zh": "抱歉，系统暂时无法回复。您的消息已记录，工作人员会尽快联系您。",
+}
+SLOW_DOWN = {
+    "en": "You're sending messages faster than I can read them. Please wait a few seconds, then send one message.",
+    "zh": "您发消息的速度有点快，我跟不上了。请稍等几秒，再发一条消息。",
 }
 
 
@@ -39,7 +45,7 @@ ChannelSender = Callable[[str, list[dict[str, Any]]], Awaitable[bool]]
 
 class Relay:
     def __init__(self, rasa_url: str, sessions: sessionmaker, timeout_s: float = 30.0,
-                 forward_to_staff: StaffForwarder | None = None):
+                 forward_to_staff: StaffForwarder | None = None, flood: FloodLimit | None = None):
         self.webhook = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
         self.sessions = sessions
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
@@ -47,6 +53,7 @@ class Relay:
         self.forward_to_staff = forward_to_staff
         self.rasa_url = rasa_url.rstrip("/")
         self.channels: dict[str, ChannelSender] = {}  # conversation key prefix ("tg", "web") -> sender
+        self.flood = flood or FloodLimit.from_env()
 
     def add_channel(self, prefix: str, sender: ChannelSender) -> None:
         """Registers how to reach customers whose conversation key starts with `prefix:`."""
@@ -88,9 +95,15 @@ class Relay:
         if self._http is not None:
             await self._http.close()
 
-    async def customer_turn(self, channel: str, external_id: str, text: str) -> list[dict[str, Any]]:
+    async def customer_turn(self, channel: str, external_id: str, text: str,
+                            sent_at: float | None = None) -> list[dict[str, Any]]:
+        """One customer message: logged, then answered by Rasa (or the supervisor holding the
+        conversation). `sent_at` is the channel's own timestamp (epoch seconds) if it has one."""
         key = contact_log.conversation_key(channel, external_id)
         await self._log(key, channel, "in", "customer", text)
+        verdict = self.flood.check(key, sent_at if sent_at is not None else time.time())
+        if verdict != PASS:
+            return await self._flooded(key, channel, text, verdict)
         log.info("%s <- %s", key, mask_phones_in(text[:200]))
         holder = await asyncio.to_thread(self._holder_and_record, key, text)
         if holder is not None:  # a supervisor holds the conversation: the bot stays silent
@@ -106,6 +119,32 @@ class Relay:
             if reply.get("text"):
                 await self._log(key, channel, "out", "bot", reply["text"])
         return replies
+
+    async def _flooded(self, key: str, channel: str, text: str, verdict: str) -> list[dict[str, Any]]:
+        """Over the flood limit: one polite word (the first time), then silence; logged."""
+        log.warning("%s over the flood limit (%s): %s", key, verdict, mask_phones_in(text[:80]))
+        if verdict != WARN:
+            return []
+        reply = SLOW_DOWN["en" if detect_language(text) == "en" else "zh"]
+        await self._log(key, channel, "out", "bot", reply)
+        return [{"text": reply}]
+
+    async def record(self, key: str, direction: str, author: str, text: str) -> None:
+        """A contact that is no Rasa turn (a shared phone number, the answer to it), logged."""
+        await self._log(key, contact_log.channel_of(key), direction, author, text)
+
+    async def conversation_language(self, key: str) -> str | None:
+        """The language the bot answers this conversation in (Rasa's `language` slot), if known."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession(timeout=self.timeout)
+        url = f"{self.rasa_url}/conversations/{quote(key, safe='')}/tracker?include_events=NONE"
+        try:
+            async with self._http.get(url) as response:
+                response.raise_for_status()
+                return ((await response.json()).get("slots") or {}).get("language")
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            log.warning("no language for %s from Rasa: %r", key, error)
+            return None
 
     async def _ask_rasa(self, sender: str, text: str) -> list[dict[str, Any]]:
         if self._http is None:
