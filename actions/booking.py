@@ -21,7 +21,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import language, sessions
-from aftersales import appointments, capacity, contact_log, customers, reminders, stores
+from aftersales import clock, appointments, capacity, contact_log, customers, reminders, stores
 from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.language import in_script
@@ -48,7 +48,7 @@ LOCATION = "__location__"
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def entities(tracker: Tracker, name: str) -> List[Dict[str, Any]]:

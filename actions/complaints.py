@@ -18,7 +18,7 @@ from actions.appointment_changes import AskChangeSlot, ChangeTurn, ValidateChang
 from actions.booking import entity, intent, payload, utter
 from actions.knowledge import stores_likely
 from actions.context import CustomerAction, language, sessions
-from aftersales import complaints, contact_log, customers, stores
+from aftersales import clock, complaints, contact_log, customers, stores
 from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.models import Appointment, Customer, RepairOrder, Store
@@ -74,7 +74,7 @@ def say(key: str, lang: str, **values) -> str:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def local(instant: datetime, store: Store, lang: str) -> str:

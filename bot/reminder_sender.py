@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy.orm import sessionmaker
 
-from aftersales import contact_log, reminders
+from aftersales import clock, contact_log, reminders
 from aftersales.db import transaction
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ async def run_forever(sessions: sessionmaker, telegram_bot=None) -> None:
 
 
 async def send_due(sessions: sessionmaker, telegram_bot=None, now: datetime | None = None) -> int:
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     due = await asyncio.to_thread(_due, sessions, now)
     sent = 0
     for reminder in due:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Awaitable, Callable
 
 from sqlalchemy.orm import sessionmaker
 
-from aftersales import handoffs
+from aftersales import clock, handoffs
 from aftersales.db import transaction
 from aftersales.models import Complaint, Escalation
 from aftersales.privacy import mask_phones_in
@@ -37,7 +37,7 @@ async def run_forever(sessions: sessionmaker, notify: Notifier | None = None) ->
 
 async def one_round(sessions: sessionmaker, notify: Notifier | None = None, now: datetime | None = None) -> int:
     """Escalates overdue tickets, then notifies every escalation not yet notified."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     await asyncio.to_thread(_escalate_overdue, sessions, now)
     cards = await asyncio.to_thread(_pending_cards, sessions)
     sent = 0

@@ -43,7 +43,9 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    from aftersales import clock
+
+    return clock.now()
 
 
 def pk() -> Column:
