@@ -327,16 +327,8 @@ class RepairProgress(CustomerAction):
         if not orders:
             utter(dispatcher, lang, "You have no car in our workshop right now." if text.english(lang)
                   else "您目前没有在店维修的车辆。")
-        en = text.english(lang)
         for order in orders:
-            buttons = []
-            for item in progress.pending_items(order):
-                name = (item.description_en or item.description) if en else item.description
-                buttons += [
-                    {"title": ("Approve: " if en else "同意：") + name, "payload": payload("affirm", approve_item=item.id)},
-                    {"title": ("Decline: " if en else "不做：") + name, "payload": payload("deny", approve_item=item.id)},
-                ]
-            utter(dispatcher, lang, progress.describe(session, order, lang), buttons)
+            utter(dispatcher, lang, progress.describe(session, order, lang), progress.approval_buttons(order, lang))
         return [SlotSet(slot, None) for slot in ("identity_plate", "identity_phone", "change_turn")]
 
 

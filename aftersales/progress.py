@@ -108,3 +108,20 @@ def decide(session: Session, customer_id: int, item_id: int, approve: bool, now:
         order.status = "in_repair"
         order.events.append(RepairOrderEvent(status="in_repair", at=now, actor="customer"))
     return item, order
+
+
+def approval_buttons(order: RepairOrder, language: str | None) -> list[dict]:
+    """Approve / Decline per item awaiting the customer's decision (payloads the bot understands)."""
+    en = english(language)
+    buttons = []
+    for item in pending_items(order):
+        name = (item.description_en or item.description) if en else item.description
+        buttons += [
+            {"title": ("Approve: " if en else "同意：") + name, "payload": f'/affirm{{"approve_item": {item.id}}}'},
+            {"title": ("Decline: " if en else "不做：") + name, "payload": f'/deny{{"approve_item": {item.id}}}'},
+        ]
+    return buttons
+
+
+def amount_due(order: RepairOrder) -> int:
+    return sum(i.quantity * i.unit_cents for i in order.items if i.approval not in ("pending", "declined"))

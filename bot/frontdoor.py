@@ -10,7 +10,7 @@ from aiohttp import web
 
 from aftersales.db import make_engine, make_sessionmaker
 from bot.config import port, rasa_url
-from bot import reminder_sender, sla_scheduler
+from bot import care_scheduler, reminder_sender, sla_scheduler
 from bot.relay import Relay
 from bot.web import make_app
 
@@ -30,12 +30,15 @@ async def serve() -> None:
         reminder_sender.run_forever(relay.sessions, telegram.bot if telegram is not None else None)
     )
 
+    care_task = asyncio.create_task(care_scheduler.run_forever(relay))
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     reminder_task.cancel()
+    care_task.cancel()
     sla_task.cancel()
 
     if telegram is not None:
@@ -51,13 +54,10 @@ async def _start_telegram(relay: Relay):
     if not token:
         log.info("TELEGRAM_BOT_TOKEN not set: Telegram is off")
         return None
-    from bot.telegram import build_application
+    from bot.telegram import build_application, start
 
     application = build_application(token, relay)
-    await application.initialize()
-    await application.start()
-    await application.updater.start_polling()
-    log.info("Telegram long polling started")
+    await start(application)  # long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set
     return application
 
 

@@ -1,0 +1,95 @@
+"""Messages the bot starts, from the front door process: status pushes about a customer's car
+(stage changes, extra work awaiting approval) and the follow-up survey 2-3 days after delivery.
+
+Every round reads the database, sends through the relay (the customer's own channel, logged),
+and marks what it dealt with in the database, so a restart sends nothing twice; a follow-up is
+claimed before it is sent and the claim is undone if it could not be delivered.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from datetime import datetime
+
+from sqlalchemy.orm import sessionmaker
+
+from aftersales import clock, reminders, status_push, surveys
+from aftersales.db import transaction
+from aftersales.models import Customer, RepairOrder, Store
+
+log = logging.getLogger(__name__)
+
+FOLLOWUP_INTENT = "EXTERNAL_followup"
+
+
+def interval_s() -> float:
+    return float(os.environ.get("CARE_INTERVAL_S", "30"))
+
+
+async def run_forever(relay) -> None:
+    while True:
+        try:
+            await one_round(relay)
+        except Exception:
+            log.exception("care round failed; the next one tries again")
+        await asyncio.sleep(interval_s())
+
+
+async def one_round(relay, now: datetime | None = None) -> tuple[int, int]:
+    """(pushes sent, follow-ups sent) this round."""
+    now = now or clock.now()
+    return await send_pushes(relay, now), await send_followups(relay, now)
+
+
+async def send_pushes(relay, now: datetime) -> int:
+    pushes = await asyncio.to_thread(_in_transaction, relay.sessions, status_push.due, now)
+    sent = 0
+    for push in pushes:
+        if push.messages and push.conversation_key:
+            if not await relay.to_customer(push.conversation_key, push.messages):
+                log.info("status push to %s waits in the contact log (not reachable now)", push.conversation_key)
+            sent += 1
+        await asyncio.to_thread(_in_transaction, relay.sessions, status_push.mark, push, now)
+    return sent
+
+
+async def send_followups(relay, now: datetime) -> int:
+    claimed = await asyncio.to_thread(_in_transaction, relay.sessions, _claim_followups, now)
+    sent = 0
+    for order_id, reference, key in claimed:
+        if key is None:
+            log.info("follow-up of %s: the customer has no chat with us; staff call instead", reference)
+            continue
+        if await relay.proactive(key, FOLLOWUP_INTENT, {"order_id": reference}):
+            sent += 1
+        else:
+            await asyncio.to_thread(_in_transaction, relay.sessions, _unclaim, order_id)
+    return sent
+
+
+def _in_transaction(sessions: sessionmaker, work, *args):
+    with transaction(sessions) as session:
+        return work(session, *args)
+
+
+def _claim_followups(session, now: datetime) -> list[tuple[int, str, str | None]]:
+    """Marks due follow-ups sent (outside quiet hours), opening each one's survey."""
+    claimed = []
+    for order in surveys.followups_due(session, now):
+        if not reminders.polite_now(session.get(Store, order.store_id), now):
+            continue
+        order.followup_sent_at = now
+        surveys.start(session, session.get(Customer, order.customer_id), now, order=order)
+        claimed.append((order.id, order.reference, surveys.reach(session, order.customer_id)))
+    return claimed
+
+
+def _unclaim(session, order_id: int) -> None:
+    from sqlalchemy import delete
+
+    from aftersales.models import Survey
+
+    session.get(RepairOrder, order_id).followup_sent_at = None
+    session.execute(delete(Survey).where(Survey.repair_order_id == order_id, Survey.answered_at.is_(None),
+                                         Survey.complaint_id.is_(None)))
