@@ -143,9 +143,10 @@ def file(
     return complaint
 
 
-def escalate(session: Session, complaint: Complaint, reason: str, now: datetime, actor: str = "bot") -> Escalation | None:
-    """Marks the complaint escalated, once per reason (the notification key is unique)."""
-    key = f"{complaint.reference}:{reason}"
+def escalate(session: Session, complaint: Complaint, reason: str, now: datetime, actor: str = "bot",
+             occurrence: int = 1) -> Escalation | None:
+    """Marks the complaint escalated, once per reason and occurrence (the notification key is unique)."""
+    key = f"{complaint.reference}:{reason}" + (f":{occurrence}" if occurrence > 1 else "")
     if session.execute(select(Escalation.id).where(Escalation.notification_key == key)).first():
         return None
     escalation = Escalation(conversation_key=complaint.conversation_key or "", customer_id=complaint.customer_id,

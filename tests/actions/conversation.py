@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.appointment_changes as changes
 import actions.booking as booking
 import actions.complaints as complaints
+import actions.survey as survey
 from actions.prices import AnswerPrice
 
 ASKERS = {cls.slot: cls for cls in (
@@ -21,6 +22,7 @@ ASKERS = {cls.slot: cls for cls in (
     changes.AskChangeReference, changes.AskChangeTime, changes.AskChangeConfirmed,
     complaints.AskComplaintDescription, complaints.AskComplaintCategory, complaints.AskComplaintOrder,
     complaints.AskComplaintRemedy, complaints.AskComplaintOutcome,
+    *(getattr(survey, f"Ask_{slot}") for slot in survey.SURVEY_SLOTS),
 )}
 FORMS = {
     "booking_form": (booking.ValidateBookingForm, ["booking_services", "booking_vehicle", "booking_phone",
@@ -34,6 +36,7 @@ FORMS = {
     "complaint_form": (complaints.ValidateComplaintForm, [
         "identity_plate", "identity_phone", "complaint_description", "complaint_category", "complaint_order",
         "complaint_remedy", "complaint_outcome", "complaint_reference"]),
+    "survey_form": (survey.ValidateSurveyForm, list(survey.SURVEY_SLOTS)),
 }
 
 
