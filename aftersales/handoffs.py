@@ -148,3 +148,26 @@ def unnotified(session: Session) -> list[Escalation]:
     return list(session.execute(
         select(Escalation).where(Escalation.notified_at.is_(None)).order_by(Escalation.id)
     ).scalars())
+
+
+def link_telegram_ids(session: Session, mapping: dict[str, int]) -> list[str]:
+    """Records supervisors' Telegram user ids (username -> id), as IT configures them; an id
+    given to someone else is taken from them. Returns the usernames not found."""
+    missing = []
+    for username, user_id in mapping.items():
+        staff = session.execute(select(Staff).where(Staff.username == username)).scalar()
+        if staff is None:
+            missing.append(username)
+            continue
+        for other in session.execute(select(Staff).where(Staff.telegram_user_id == user_id,
+                                                         Staff.id != staff.id)).scalars():
+            other.telegram_user_id = None
+        session.flush()
+        staff.telegram_user_id = user_id
+    return missing
+
+
+def parse_telegram_ids(value: str) -> dict[str, int]:
+    """'wang=111, maria=222' -> {'wang': 111, 'maria': 222}; malformed pairs are skipped."""
+    pairs = (part.split("=", 1) for part in value.split(",") if "=" in part)
+    return {name.strip(): int(uid) for name, uid in pairs if uid.strip().lstrip("-").isdigit() and name.strip()}

@@ -25,7 +25,12 @@ async def serve() -> None:
     await web.TCPSite(runner, host, port("WEB_PORT")).start()
     log.info("front door listening on http://%s:%d", host, port("WEB_PORT"))
     telegram = await _start_telegram(relay)
-    sla_task = asyncio.create_task(sla_scheduler.run_forever(relay.sessions))
+    notify = None
+    if telegram is not None:
+        from bot import supervisors
+
+        notify = supervisors.notifier(telegram)
+    sla_task = asyncio.create_task(sla_scheduler.run_forever(relay.sessions, notify))
     reminder_task = asyncio.create_task(
         reminder_sender.run_forever(relay.sessions, telegram.bot if telegram is not None else None)
     )

@@ -7,19 +7,20 @@ import asyncio
 import logging
 import os
 from datetime import datetime
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Optional
 
 from sqlalchemy.orm import sessionmaker
 
-from aftersales import clock, handoffs
+from aftersales import clock, escalation_card, handoffs
 from aftersales.db import transaction
 from aftersales.models import Complaint, Escalation
 from aftersales.privacy import mask_phones_in
 
 log = logging.getLogger(__name__)
 
-# Sends one escalation card (the ticket's text) to the supervisors; returns True when delivered.
-Notifier = Callable[[str], Awaitable[bool]]
+# Sends one escalation card to the supervisors: (complaint reference or None, the card's text);
+# returns True when delivered.
+Notifier = Callable[[Optional[str], str], Awaitable[bool]]
 
 
 def interval_s() -> float:
@@ -41,10 +42,10 @@ async def one_round(sessions: sessionmaker, notify: Notifier | None = None, now:
     await asyncio.to_thread(_escalate_overdue, sessions, now)
     cards = await asyncio.to_thread(_pending_cards, sessions)
     sent = 0
-    for escalation_id, card in cards:
-        delivered = await notify(card) if notify else True  # without Telegram, the log is the card
+    for escalation_id, reference, text in cards:
+        delivered = await notify(reference, text) if notify else True  # without Telegram, the log is the card
         if not notify:
-            log.warning("escalation: %s", mask_phones_in(card.replace("\n", " | ")))
+            log.warning("escalation: %s", mask_phones_in(text.replace("\n", " | ")))
         if delivered:
             await asyncio.to_thread(_mark_notified, sessions, escalation_id, now)
             sent += 1
@@ -57,18 +58,14 @@ def _escalate_overdue(sessions: sessionmaker, now: datetime) -> None:
             log.info("complaint %s passed its first-response deadline", escalation.notification_key)
 
 
-def _pending_cards(sessions: sessionmaker) -> list[tuple[int, str]]:
+def _pending_cards(sessions: sessionmaker) -> list[tuple[int, Optional[str], str]]:
     with transaction(sessions) as session:
-        return [(e.id, card(session, e)) for e in handoffs.unnotified(session)]
-
-
-def card(session, escalation: Escalation) -> str:
-    complaint = session.get(Complaint, escalation.complaint_id) if escalation.complaint_id else None
-    if complaint is None:
-        return f"Escalation ({escalation.reason}) for {escalation.conversation_key}"
-    return (f"🔔 {complaint.reference} · {escalation.reason} · {complaint.severity}\n"
-            f"{complaint.category}: {mask_phones_in(complaint.description[:500])}\n"
-            f"first response due {complaint.first_response_due:%Y-%m-%d %H:%M} UTC")
+        cards = []
+        for escalation in handoffs.unnotified(session):
+            complaint = session.get(Complaint, escalation.complaint_id) if escalation.complaint_id else None
+            cards.append((escalation.id, complaint.reference if complaint else None,
+                          escalation_card.card(session, escalation)))
+        return cards
 
 
 def _mark_notified(sessions: sessionmaker, escalation_id: int, now: datetime) -> None:

@@ -111,3 +111,14 @@ def test_two_supervisors_pressing_take_over_at_once_give_one_holder(sessions, ti
     assert sorted(r is not None for r in results) == [False, True]
     with transaction(sessions) as session:
         assert handoffs.holder_of(session, "web:abc") is not None
+
+
+def test_it_configures_who_may_act_from_telegram_and_moves_an_id_to_its_new_owner(sessions, ticket):
+    assert handoffs.parse_telegram_ids("sup1=2001, sup2 = 2002,bad,x=y,=5") == {"sup1": 2001, "sup2": 2002}
+    with transaction(sessions) as session:
+        assert handoffs.link_telegram_ids(session, {"sup2": 1001, "ghost": 7}) == ["ghost"]
+    with transaction(sessions) as session:
+        assert handoffs.supervisor(session, telegram_user_id=1001).username == "sup2"
+        assert session.execute(select(Staff.telegram_user_id).where(Staff.username == "sup1")).scalar() is None
+        with pytest.raises(HandoffError):
+            handoffs.supervisor(session, telegram_user_id=1002)

@@ -22,14 +22,14 @@ def test_a_passed_deadline_escalates_and_is_notified_exactly_once(sessions):
                               category="other", now=NOW, channel="web", conversation_key="web:x").first_response_due
     cards = []
 
-    async def notify(card):
+    async def notify(reference, card):
         cards.append(card)
         return True
 
     assert asyncio.run(sla_scheduler.one_round(sessions, notify, due - timedelta(minutes=1))) == 0
     for minutes in (0, 1, 2, 60):  # later rounds, as after a restart
         asyncio.run(sla_scheduler.one_round(sessions, notify, due + timedelta(minutes=minutes)))
-    assert len(cards) == 1 and "sla_breach" in cards[0] and "13812345678" not in cards[0]
+    assert len(cards) == 1 and "first-response deadline passed" in cards[0] and "13812345678" not in cards[0]
     with transaction(sessions) as session:
         [escalation] = session.execute(select(Escalation)).scalars().all()
         assert escalation.notified_at is not None
@@ -43,7 +43,7 @@ def test_a_failed_delivery_is_tried_again_next_round(sessions):
                         category="repair_quality", now=NOW, channel="web", conversation_key="web:y")
     attempts = []
 
-    async def flaky(card):
+    async def flaky(reference, card):
         attempts.append(card)
         return len(attempts) > 1
 
