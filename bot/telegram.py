@@ -236,6 +236,7 @@ async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
 async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The customer's own contact (Telegram vouches for the number) links the chat to the
     customer with that phone; a contact card of someone else is refused."""
+    from aftersales.customers import stored_phone
     from aftersales.privacy import mask_phone
 
     relay: Relay = context.bot_data["relay"]
@@ -244,7 +245,7 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     contact = update.effective_message.contact
     own = contact.user_id is not None and contact.user_id == update.effective_user.id
     await relay.record(key, "in", "customer", f"[contact{'' if own else ' of someone else'}] "
-                                              f"{mask_phone(contact.phone_number)}")
+                                              f"{mask_phone(stored_phone(contact.phone_number))}")
     language = await customer_language(relay, key, update.effective_user)
     if not own:
         outcome, plates = "not_own", []
