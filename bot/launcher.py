@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aftersales.migrate import upgrade
@@ -24,6 +24,7 @@ from bot.training import ensure_model
 log = logging.getLogger("launcher")
 STARTUP_TIMEOUT_S = float(os.environ.get("STARTUP_TIMEOUT_S", 180))
 STOP_TIMEOUT_S = 15
+MAX_RESTARTS, RESTART_WINDOW_S = 3, 120  # a child that dies more often than this stops the product
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Child:
     command: list[str]
     health_url: str
     process: subprocess.Popen | None = None
+    restarts: list[float] = field(default_factory=list)  # monotonic times of recent restarts
 
 
 def children(model: Path) -> list[Child]:
@@ -69,10 +71,22 @@ class Supervisor:
 
     def start(self) -> None:
         for kid in self.kids:
-            kid.process = subprocess.Popen(
-                kid.command, cwd=PROJECT_ROOT, env=self.env, start_new_session=True
-            )
-            log.info("started %s (pid %d)", kid.name, kid.process.pid)
+            self._spawn(kid)
+
+    def _spawn(self, kid: Child) -> None:
+        kid.process = subprocess.Popen(kid.command, cwd=PROJECT_ROOT, env=self.env, start_new_session=True)
+        log.info("started %s (pid %d)", kid.name, kid.process.pid)
+
+    def restart(self, kid: Child) -> bool:
+        """Starts a child that died again; False when it keeps dying (then everything stops).
+        Nothing is lost meanwhile: conversations, forms and handoffs live in the databases."""
+        now = time.monotonic()
+        kid.restarts = [t for t in kid.restarts if now - t < RESTART_WINDOW_S] + [now]
+        if len(kid.restarts) > MAX_RESTARTS:
+            return False
+        _signal_group(kid, signal.SIGKILL)  # what is left of its process group
+        self._spawn(kid)
+        return True
 
     def wait_until_ready(self) -> bool:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -172,9 +186,12 @@ def main() -> int:
         while not supervisor.stopping:
             dead = supervisor.dead_child()
             if dead:
-                log.error("%s exited (code %s): stopping the others", dead.name, dead.process.returncode)
-                status = 1
-                break
+                log.error("%s exited (code %s): restarting it", dead.name, dead.process.returncode)
+                if not supervisor.restart(dead):
+                    log.error("%s died %d times in %d s: stopping the others", dead.name, MAX_RESTARTS + 1,
+                              RESTART_WINDOW_S)
+                    status = 1
+                    break
             time.sleep(0.5)
     elif not supervisor.stopping:
         log.error("not every process became ready within %.0f s", STARTUP_TIMEOUT_S)
