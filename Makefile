@@ -8,6 +8,7 @@ PY := $(BIN)/python
 PIP := $(PY) -m pip --disable-pip-version-check
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
+NODE_INSTALLED := node_modules/.package-lock.json
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -33,8 +34,15 @@ $(TEST_INSTALLED): $(INSTALLED)
 	$(PIP) install --progress-bar on -c constraints.txt -e '.[test]'
 	@touch $@
 
+# JavaScript from package.json (the widget, and the emulated Telegram Bot API the tests run
+# against), exactly as package-lock.json records it.
+$(NODE_INSTALLED): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the test tools: apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
 install: $(INSTALLED)
-install-test: $(TEST_INSTALLED)
+install-test: $(TEST_INSTALLED) $(NODE_INSTALLED)
 
 run: install
 	$(PY) -m bot.launcher
