@@ -11,6 +11,7 @@ Every change is a RepairOrderEvent with who and when: the customer's timeline.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -33,6 +34,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 FINAL = ("delivered", "cancelled")
 MAX_DESCRIPTION = 200
+MAX_QUANTITY = 1_000
+MAX_UNIT_CENTS = 100_000_000  # one million in major units: a typo, not a price
 
 
 class WorkshopError(Exception):
@@ -77,7 +80,8 @@ def add_item(session: Session, order: RepairOrder, kind: str, description: str, 
     if order.status in FINAL or (needs_approval and order.status == "ready"):
         raise WorkshopError("closed")
     description = (description or "").strip()
-    if kind not in ITEM_KINDS or not description or int(quantity) <= 0 or int(unit_cents) < 0:
+    if kind not in ITEM_KINDS or not description or not 0 < int(quantity) <= MAX_QUANTITY \
+            or not 0 <= int(unit_cents) <= MAX_UNIT_CENTS:
         raise WorkshopError("bad_item")
     item = RepairOrderItem(
         kind=kind, description=description[:MAX_DESCRIPTION],
@@ -113,6 +117,17 @@ def order_by_reference(session: Session, reference: str) -> RepairOrder:
     if found is None:
         raise WorkshopError("no_such_order")
     return found
+
+
+def to_cents(price) -> int:
+    """A price in major units as people type it ("680", "12.50") in cents; bad input is bad_item."""
+    try:
+        amount = Decimal(str(price).strip())
+    except InvalidOperation:
+        raise WorkshopError("bad_item") from None
+    if not amount.is_finite():
+        raise WorkshopError("bad_item")
+    return int((amount * 100).to_integral_value())
 
 
 def _pending(order: RepairOrder) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
@@ -64,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 order = workshop.order_by_reference(session, args.order)
                 item = workshop.add_item(session, order, args.kind, args.description, args.quantity,
-                                         cents(args.price), args.needs_approval, actor(session, args.by), utcnow(),
+                                         workshop.to_cents(args.price), args.needs_approval, actor(session, args.by), utcnow(),
                                          description_en=args.description_en)
                 print(f"{order.reference}: added {item.kind} '{item.description}' x{item.quantity} "
                       f"({item.approval}); stage {order.status}")
@@ -89,14 +88,6 @@ def actor(session, username: str | None) -> str:
     if staff is None:
         raise ValueError(f"no active workshop staff member {username!r}")
     return staff.display_name
-
-
-def cents(price: str) -> int:
-    try:
-        amount = Decimal(price)
-    except InvalidOperation:
-        raise ValueError(f"not a price: {price!r}") from None
-    return int((amount * 100).to_integral_value())
 
 
 def listing(session, store_code: str | None) -> str:

@@ -10,6 +10,7 @@ from aiohttp import web
 from aftersales import reminders
 from aftersales.db import transaction
 from aftersales.models import Appointment, Customer, Store
+from bot import console
 from bot.relay import Relay
 
 STATIC = Path(__file__).with_name("static")
@@ -24,6 +25,7 @@ def make_app(relay: Relay) -> web.Application:
     app.router.add_post("/api/chat", chat)
     app.router.add_get("/calendar/{reference}.ics", calendar)
     app.router.add_static("/static/", STATIC)
+    console.install(app, relay)
     return app
 
 
