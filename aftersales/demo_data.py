@@ -213,6 +213,12 @@ STORES = [
     },
 ]
 
+# Console logins (/console on the front door): staff with these roles get a password when the
+# demo is seeded: CONSOLE_DEMO_PASSWORD from the environment, or else a random one that the seed
+# prints once ("console login: wang / <password>"). No password is ever written in this file.
+CONSOLE_ROLES = ("supervisor", "workshop")
+CONSOLE_PASSWORD_ENV = "CONSOLE_DEMO_PASSWORD"
+
 # Customers and their cars. Phones are digits only: Chinese mobiles (11 digits) or a US number
 # with its country code (1 + 10 digits; 555-01xx numbers are reserved for fiction).
 CUSTOMERS = [

@@ -449,16 +449,56 @@ def seed_demo(sessions: sessionmaker, now: datetime | None = None) -> bool:
         if _demo_present(session):
             return False
         plan = plan_demo(now)
+        password, generated = console_password()
         try:
             with session.begin():
                 _write(session, plan)
+                _set_console_passwords(session, password)
         except IntegrityError:
             session.rollback()
             if _demo_present(session):
                 log.info("demo dealer was seeded by another process meanwhile")
                 return False
             raise
+    _announce_console_logins(password if generated else None)
     return True
+
+
+def console_password() -> tuple[str, bool]:
+    """CONSOLE_DEMO_PASSWORD, or a fresh random password (True: generated, to be printed once)."""
+    import os
+    import secrets
+
+    configured = os.environ.get(demo_data.CONSOLE_PASSWORD_ENV, "")
+    if configured:
+        return configured, False
+    return secrets.token_urlsafe(12), True
+
+
+def _set_console_passwords(session: Session, password: str) -> None:
+    from aftersales import staff_auth
+
+    members = session.execute(
+        select(Staff).join(Store).join(DealerGroup)
+        .where(DealerGroup.code == demo_data.GROUP["code"], Staff.role.in_(demo_data.CONSOLE_ROLES))
+    ).scalars()
+    for member in members:
+        staff_auth.set_password(member, password)
+
+
+def _announce_console_logins(generated_password: str | None) -> None:
+    """Printed (not logged): a generated password is shown to the person starting the demo once,
+    and kept out of log files."""
+    usernames = [username for store in demo_data.STORES
+                 for username, _, _, role in store["staff"] if role in demo_data.CONSOLE_ROLES]
+    if generated_password is None:
+        print(f"console logins: {', '.join(usernames)} (password from {demo_data.CONSOLE_PASSWORD_ENV})",
+              flush=True)
+        return
+    for username in usernames:
+        print(f"console login: {username} / {generated_password}", flush=True)
+    print(f"(shown once; set {demo_data.CONSOLE_PASSWORD_ENV} before seeding to choose the password, or run "
+          "`python -m aftersales.staff_auth set-password USERNAME`)", flush=True)
 
 
 def _demo_present(session: Session) -> bool:

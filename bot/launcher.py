@@ -154,6 +154,7 @@ def print_urls() -> None:
     print(
         "\nDealer care bot is up:\n"
         f"  demo dealer page and chat     http://localhost:{web}/\n"
+        f"  supervisor/workshop console   http://localhost:{web}/console\n"
         f"  Rasa REST webhook             http://localhost:{rasa}/webhooks/rest/webhook\n"
         f"  Rasa HTTP API (parse)         http://localhost:{rasa}/model/parse\n"
         f"  action server health          http://localhost:{port('ACTIONS_PORT')}/health\n"

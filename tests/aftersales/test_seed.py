@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from aftersales import demo_data, seed
+from aftersales import demo_data, seed, staff_auth
 from aftersales.models import (
     Appointment,
     Base,
@@ -73,7 +73,8 @@ def vin_check_digit_ok(vin: str) -> bool:
     return vin[8] == ("X" if total == 10 else str(total))
 
 
-def test_seeding_creates_the_demo_dealer_with_two_stores(sessions):
+def test_seeding_creates_the_demo_dealer_with_two_stores(sessions, monkeypatch):
+    monkeypatch.setenv("CONSOLE_DEMO_PASSWORD", "demo-console-pw")
     assert seed_demo(sessions, NOW) is True
 
     with sessions() as session:
@@ -90,7 +91,9 @@ def test_seeding_creates_the_demo_dealer_with_two_stores(sessions):
             staff = session.execute(select(Staff).where(Staff.store_id == store.id)).scalars().all()
             roles = Counter(member.role for member in staff)
             assert roles["advisor"] == 3 and roles["supervisor"] == 1
-            assert all(member.password_hash is None for member in staff)
+            assert all(member.password_hash is None for member in staff if member.role == "advisor")
+            assert all(staff_auth.verify_password("demo-console-pw", member.password_hash)
+                       for member in staff if member.role in ("supervisor", "workshop"))
             bays = session.execute(select(ServiceBay).where(ServiceBay.store_id == store.id)).scalars().all()
             assert 4 <= len(bays) <= 6 and all(bay.active for bay in bays)
             services = session.execute(select(ServiceType).where(ServiceType.store_id == store.id)).scalars().all()
@@ -421,13 +424,16 @@ def test_customers_and_vehicles_are_well_formed(sessions):
         assert any(c.opted_out_at and not c.reminders_opt_in for c in customers)
 
 
-def test_the_command_migrates_seeds_and_logs_one_line_without_phone_numbers(tmp_path, monkeypatch, caplog):
+def test_the_command_migrates_seeds_and_logs_one_line_without_phone_numbers(tmp_path, monkeypatch, caplog, capsys):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.delenv("CONSOLE_DEMO_PASSWORD", raising=False)
     caplog.set_level(logging.INFO, logger="aftersales.seed")
 
     seed.main()
     seed.main()
 
+    printed = capsys.readouterr().out
+    assert re.search(r"console login: wang / \S{12,}", printed) and "console login: liu /" in printed
     lines = [record.getMessage() for record in caplog.records if record.name == "aftersales.seed"]
     assert len(lines) == 2
     assert lines[0].startswith("demo dealer seeded: 2 stores")
