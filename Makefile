@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test train shell migrate seed lock clean install install-test eval-nlu
+.PHONY: help run test train shell migrate seed lock clean install install-test eval-nlu workshop
 
 help:
 	@echo "make run    - install, migrate, seed the demo dealer, train if needed, start everything"
@@ -21,6 +21,7 @@ help:
 	@echo "make train  - train the Rasa model if training data, domain or config changed"
 	@echo "make shell  - chat with the running bot in this terminal (after make run)"
 	@echo "make eval-nlu - cross-validated intent/entity F1 per language, time accuracy, out-of-scope rejection"
+	@echo "make workshop ARGS='list' - move repair orders through stages, add items (see aftersales/workshop_cli.py)"
 	@echo "make migrate | make seed | make lock | make clean"
 
 $(INSTALLED): pyproject.toml constraints.txt
@@ -64,6 +65,9 @@ migrate: install
 
 seed: install
 	$(PY) -m aftersales.seed
+
+workshop: install
+	$(PY) -m aftersales.workshop_cli $(or $(ARGS),list)
 
 # Regenerates constraints.txt from a fresh resolution of pyproject.toml (review the diff).
 lock:
