@@ -1,4 +1,5 @@
-"""The front door's HTTP side: the demo dealer page with a chat box, and health."""
+"""The front door's HTTP side: the demo dealer page with the chat widget, its Socket.IO
+endpoint (bot/widget.py), the plain JSON chat endpoint, and health."""
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +11,7 @@ from aiohttp import web
 from aftersales import reminders
 from aftersales.db import transaction
 from aftersales.models import Appointment, Customer, Store
-from bot import console
+from bot import console, widget
 from bot.relay import Relay
 
 STATIC = Path(__file__).with_name("static")
@@ -25,6 +26,7 @@ def make_app(relay: Relay) -> web.Application:
     app.router.add_post("/api/chat", chat)
     app.router.add_get("/calendar/{reference}.ics", calendar)
     app.router.add_static("/static/", STATIC)
+    widget.attach(app, relay)
     console.install(app, relay)
     return app
 
