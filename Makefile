@@ -9,6 +9,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 NODE_INSTALLED := node_modules/.package-lock.json
+CHROMIUM := /usr/bin/chromium
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -38,14 +39,23 @@ $(TEST_INSTALLED): $(INSTALLED)
 # JavaScript from package.json (the widget, and the emulated Telegram Bot API the tests run
 # against), exactly as package-lock.json records it.
 $(NODE_INSTALLED): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for the test tools: apt-get install nodejs npm"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is needed for the web widget and the test tools: apt-get install nodejs npm"; exit 1; }
 	npm ci --no-audit --no-fund
 	@touch $@
 
-install: $(INSTALLED)
-install-test: $(TEST_INSTALLED) $(NODE_INSTALLED)
+# The browser tests drive Debian's Chromium with Playwright (never `playwright install`).
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "Chromium is needed at $@ for the browser tests: install it with your package manager"; exit 1; }
+	@if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else echo "Chromium is needed at $@ for the browser tests: run 'sudo apt-get install -y chromium chromium-driver' (or make install-test as root)"; exit 1; fi; \
+	echo "installing Chromium from Debian's packages for the browser tests"; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
+	|| { $$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
 
-run: install
+install: $(INSTALLED)
+install-test: $(TEST_INSTALLED) $(NODE_INSTALLED) $(CHROMIUM)
+
+run: install $(NODE_INSTALLED)
 	$(PY) -m bot.launcher
 
 train: install
