@@ -98,6 +98,8 @@ class ValidateComplaintForm(ValidateChangeForm):
         return False
 
     def step(self, turn: ChangeTurn, requested: Optional[str]) -> bool:
+        if intent(turn.tracker) == "request_human":
+            return False  # not an answer: the rule "a person asked for during a complaint" files and escalates
         message = ((turn.tracker.latest_message or {}).get("text") or "").strip()
         slots = turn.slots
         if requested == "complaint_description" and message and not message.startswith("/"):
