@@ -51,6 +51,8 @@ def next_stages(order: RepairOrder) -> tuple[str, ...]:
     """Where the order may go from here (cancelling included while it is open)."""
     if order.status in FINAL:
         return ()
+    if order.status == "awaiting_approval" and _pending(order):
+        return ("cancelled",)  # the customer's decision moves it on (aftersales.progress.decide)
     return TRANSITIONS[order.status] + ("cancelled",)
 
 
@@ -59,10 +61,10 @@ def advance(session: Session, order: RepairOrder, stage: str, actor: str, now: d
     """Moves the order to `stage`; delivery stamps delivered_at and the car's last service."""
     if order.status in FINAL:
         raise WorkshopError("closed")
-    if stage not in next_stages(order):
-        raise WorkshopError("not_allowed")
     if order.status == "awaiting_approval" and stage != "cancelled" and _pending(order):
         raise WorkshopError("pending_approval")
+    if stage not in next_stages(order):
+        raise WorkshopError("not_allowed")
     order.status = stage
     event = RepairOrderEvent(status=stage, at=now, actor=actor[:100], note=(note or "").strip()[:2000] or None)
     order.events.append(event)

@@ -85,6 +85,8 @@ def test_extra_work_waits_for_the_customer_and_the_order_cannot_move_on_until_th
     with pytest.raises(WorkshopError) as refused:
         act(sessions, order_ref, lambda s, o: workshop.advance(s, o, "in_repair", "刘师傅", NOW))
     assert refused.value.reason == "pending_approval"
+    with sessions() as session:
+        assert workshop.next_stages(workshop.order_by_reference(session, order_ref)) == ("cancelled",)
     with transaction(sessions) as session:
         order = workshop.order_by_reference(session, order_ref)
         assert "待您确认：前刹车片 ¥680" in progress.describe(session, order, "zh-Hans")
