@@ -55,11 +55,13 @@ async def send_pushes(relay, now: datetime) -> int:
 
 
 async def send_followups(relay, now: datetime) -> int:
-    claimed = await asyncio.to_thread(_in_transaction, relay.sessions, _claim_followups, now)
+    """Each due follow-up whose customer can be reached now: claimed, then started in Rasa."""
+    due = await asyncio.to_thread(_in_transaction, relay.sessions, _due_followups, now)
     sent = 0
-    for order_id, reference, key in claimed:
-        if key is None:
-            log.info("follow-up of %s: the customer has no chat with us; staff call instead", reference)
+    for order_id, reference, key in due:
+        if key is None or not relay.reachable(key):
+            continue  # no chat with us, or not reachable now: tried again next round
+        if not await asyncio.to_thread(_in_transaction, relay.sessions, _claim, order_id, now):
             continue
         if await relay.proactive(key, FOLLOWUP_INTENT, {"order_id": reference}):
             sent += 1
@@ -73,16 +75,20 @@ def _in_transaction(sessions: sessionmaker, work, *args):
         return work(session, *args)
 
 
-def _claim_followups(session, now: datetime) -> list[tuple[int, str, str | None]]:
-    """Marks due follow-ups sent (outside quiet hours), opening each one's survey."""
-    claimed = []
-    for order in surveys.followups_due(session, now):
-        if not reminders.polite_now(session.get(Store, order.store_id), now):
-            continue
-        order.followup_sent_at = now
-        surveys.start(session, session.get(Customer, order.customer_id), now, order=order)
-        claimed.append((order.id, order.reference, surveys.reach(session, order.customer_id)))
-    return claimed
+def _due_followups(session, now: datetime) -> list[tuple[int, str, str | None]]:
+    """Due follow-ups outside the store's quiet hours: (order id, reference, conversation key)."""
+    return [(order.id, order.reference, surveys.reach(session, order.customer_id))
+            for order in surveys.followups_due(session, now)
+            if reminders.polite_now(session.get(Store, order.store_id), now)]
+
+
+def _claim(session, order_id: int, now: datetime) -> bool:
+    """Marks the follow-up sent and opens its survey; False when it was claimed already."""
+    order = session.get(RepairOrder, order_id)
+    if order.followup_sent_at is not None:
+        return False
+    order.followup_sent_at = now
+    return surveys.start(session, session.get(Customer, order.customer_id), now, order=order) is not None
 
 
 def _unclaim(session, order_id: int) -> None:

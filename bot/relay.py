@@ -53,11 +53,24 @@ class Relay:
         self.forward_to_staff = forward_to_staff
         self.rasa_url = rasa_url.rstrip("/")
         self.channels: dict[str, ChannelSender] = {}  # conversation key prefix ("tg", "web") -> sender
+        self._reachable: dict[str, Callable[[str], bool]] = {}
         self.flood = flood or FloodLimit.from_env()
 
-    def add_channel(self, prefix: str, sender: ChannelSender) -> None:
-        """Registers how to reach customers whose conversation key starts with `prefix:`."""
+    def add_channel(self, prefix: str, sender: ChannelSender,
+                    reachable: Callable[[str], bool] | None = None) -> None:
+        """Registers how to reach customers whose conversation key starts with `prefix:`;
+        `reachable(external id)` tells whether one can be reached right now (a connected widget)."""
         self.channels[prefix] = sender
+        if reachable is not None:
+            self._reachable[prefix] = reachable
+
+    def reachable(self, key: str) -> bool:
+        """Whether a message started now would reach the customer now (not only the log)."""
+        prefix, _, external_id = key.partition(":")
+        if prefix not in self.channels:
+            return False
+        check = self._reachable.get(prefix)
+        return check is None or check(external_id)
 
     async def to_customer(self, key: str, messages: list[dict[str, Any]], author: str = "bot") -> bool:
         """Messages the bot or a supervisor starts (pushes, reminders, replies), on the customer's
@@ -78,7 +91,8 @@ class Relay:
 
     async def proactive(self, key: str, intent: str, entities: dict[str, Any] | None = None) -> bool:
         """Starts a turn from the bot's side (a survey, a follow-up): Rasa answers an external
-        intent for that conversation and the answer goes to the customer's channel."""
+        intent for that conversation and the answer goes to the customer's channel. True when
+        Rasa took the turn (what it said is in the contact log even if the customer is away)."""
         if self._http is None:
             self._http = aiohttp.ClientSession(timeout=self.timeout)
         url = f"{self.rasa_url}/conversations/{quote(key, safe='')}/trigger_intent"
@@ -89,7 +103,8 @@ class Relay:
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             log.error("Rasa did not take %s for %s: %r", intent, key, error)
             return False
-        return await self.to_customer(key, messages)
+        await self.to_customer(key, messages)
+        return True
 
     async def close(self) -> None:
         if self._http is not None:

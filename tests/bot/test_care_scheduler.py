@@ -63,3 +63,18 @@ def test_a_followup_rasa_could_not_start_is_tried_again_later(sessions):
     with sessions() as session:
         assert session.execute(select(RepairOrder.followup_sent_at)).scalar() is None
         assert session.execute(select(Survey)).first() is None
+
+
+def test_a_followup_waits_while_the_customer_cannot_be_reached(sessions):
+    _dealer(sessions, "delivered")
+
+    async def run():
+        relay = Relay(f"http://127.0.0.1:{free_port()}", sessions, timeout_s=3)  # Telegram is off: no "tg"
+        try:
+            return await care_scheduler.send_followups(relay, NOW + timedelta(days=3))
+        finally:
+            await relay.close()
+
+    assert asyncio.run(run()) == 0
+    with sessions() as session:
+        assert session.execute(select(RepairOrder.followup_sent_at)).scalar() is None
