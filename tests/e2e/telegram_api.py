@@ -32,7 +32,8 @@ Use (tests/e2e/test_telegram.py has a module fixture doing this):
         reply = telegram.wait_for(alice.id, lambda m: "您好" in m.text, since=since)
         telegram.press(alice, alice.id, reply.data_of("预约"))
 
-A supervisor group is just a chat with a negative id: `send_message(boss, -100123, "...")`.
+A supervisor group is just a chat with a negative id: `send_message(boss, -100123, "...")`; a
+supervisor answers a card with `send_message(boss, -100123, "...", reply_to=card)`.
 """
 from __future__ import annotations
 
@@ -167,12 +168,19 @@ class TelegramEmulator:
 
     # Acting as users -------------------------------------------------------------------------
 
-    def send_message(self, user: TelegramUser, chat_id: int, text: str | None = None, **fields: Any) -> int:
-        """A message from `user` in `chat_id` (their private chat is their own id). Returns the
-        number of bot messages in the chat so far: pass it as `since` to wait for the answer."""
+    def send_message(self, user: TelegramUser, chat_id: int, text: str | None = None,
+                     reply_to: BotMessage | None = None, **fields: Any) -> int:
+        """A message from `user` in `chat_id` (their private chat is their own id; a group's id
+        is negative), optionally as a reply to one of the bot's messages. Returns the number of
+        bot messages in the chat so far: pass it as `since` to wait for the answer."""
         since = len(self.bot_messages(chat_id))
         message = {"botToken": self.token, "from": user.as_json(), "chat": _chat(user, chat_id),
                    "date": int(time.time()), **fields}
+        if reply_to is not None:
+            message["reply_to_message"] = {
+                "message_id": reply_to.message_id, "date": self._date_of.get(reply_to.message_id, int(time.time())),
+                "chat": _chat(user, chat_id), "from": BOT_USER, "text": reply_to.raw_text,
+            }
         if text is not None:
             message["text"] = text
             if text.startswith("/"):
