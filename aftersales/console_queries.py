@@ -473,4 +473,5 @@ def _when(instant: datetime | None, store: Store) -> dict | None:
     """An instant for the browser: ISO 8601 UTC (for countdowns) and the store's wall clock."""
     if instant is None:
         return None
-    return {"iso": instant.isoformat(), "local": instant.astimezone(ZoneInfo(store.timezone)).strftime("%Y-%m-%d %H:%M")}
+    local = instant.astimezone(ZoneInfo(store.timezone)).strftime("%Y-%m-%d %H:%M")
+    return {"iso": instant.isoformat(), "local": local}

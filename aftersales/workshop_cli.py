@@ -16,10 +16,10 @@ import sys
 
 from sqlalchemy import select
 
-from aftersales import workshop
+from aftersales import clock, workshop
 from aftersales.booking_text import money
 from aftersales.db import make_engine, make_sessionmaker, transaction
-from aftersales.models import Staff, Store, Vehicle, utcnow
+from aftersales.models import Staff, Store, Vehicle
 from aftersales.progress import stage_name
 from aftersales.staff_auth import WORKSHOP_ROLES
 from aftersales.vocab import ITEM_KINDS, REPAIR_STATUSES
@@ -58,13 +58,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(listing(session, args.store))
             elif args.command == "advance":
                 order = workshop.order_by_reference(session, args.order)
-                workshop.advance(session, order, args.stage, actor(session, args.by), utcnow(), args.note)
+                workshop.advance(session, order, args.stage, actor(session, args.by), clock.now(), args.note)
                 print(f"{order.reference}: {stage_name(order.status, 'en')} / {stage_name(order.status, 'zh-Hans')}")
             else:
                 order = workshop.order_by_reference(session, args.order)
                 item = workshop.add_item(session, order, args.kind, args.description, args.quantity,
-                                         workshop.to_cents(args.price), args.needs_approval, actor(session, args.by), utcnow(),
-                                         description_en=args.description_en)
+                                         workshop.to_cents(args.price), args.needs_approval,
+                                         actor(session, args.by), clock.now(), description_en=args.description_en)
                 print(f"{order.reference}: added {item.kind} '{item.description}' x{item.quantity} "
                       f"({item.approval}); stage {order.status}")
     except workshop.WorkshopError as error:

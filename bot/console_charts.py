@@ -72,7 +72,8 @@ def categories_per_week(figures: dict, lang: str) -> str:
     legend_x = LEFT
     for c, category in enumerate(categories):
         label = name(CATEGORY_NAMES, category, lang)
-        body.append(f'<rect x="{legend_x}" y="{HEIGHT - 14}" width="10" height="10" fill="{COLOURS[c % len(COLOURS)]}"/>')
+        colour = COLOURS[c % len(COLOURS)]
+        body.append(f'<rect x="{legend_x}" y="{HEIGHT - 14}" width="10" height="10" fill="{colour}"/>')
         body.append(_text(legend_x + 14, HEIGHT - 5, label, "start", 10))
         legend_x += 24 + len(label) * (6 if lang == "en" else 11)
     title = "Complaints by category per week" if lang == "en" else "每周投诉（按类别）"

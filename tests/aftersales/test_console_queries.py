@@ -123,7 +123,8 @@ def test_a_ticket_shows_the_contact_log_timeline_customer_cars_orders_and_earlie
     assert [e["kind"] for e in view["timeline"]] == ["created", "acknowledged"]
     assert view["customer_detail"]["phone"] == "138****5678"
     assert [v["plate"] for v in view["vehicles"]] == ["粤B12345"]
-    assert view["order"]["reference"] == "RO-20261120-0001" and view["order"]["stage"] == {"zh": "维修中", "en": "in repair"}
+    assert view["order"]["reference"] == "RO-20261120-0001"
+    assert view["order"]["stage"] == {"zh": "维修中", "en": "in repair"}
     assert [c["reference"] for c in view["earlier_complaints"]] == [world["earlier"]]
     assert view["language"] == "zh-Hant" and view["actions"] == ["take_over", "reply", "note"]
     assert view["first_response_due"]["local"] == "2026-11-23 12:00"

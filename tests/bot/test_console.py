@@ -232,7 +232,8 @@ def test_workshop_staff_move_an_order_and_add_extra_work_but_have_no_complaint_s
             "kind": "part", "description": "前刹车片", "description_en": "Front brake pads", "quantity": 1,
             "unit_price": "680", "needs_approval": True})
         assert status == 200 and added["order"]["status"] == "awaiting_approval"
-        assert added["order"]["items"][-1]["unit_cents"] == 68_000 and added["order"]["items"][-1]["approval"] == "pending"
+        item = added["order"]["items"][-1]
+        assert (item["unit_cents"], item["approval"]) == (68_000, "pending")
         assert (await console.post("/orders/RO-20261123-0007/add_item", {"kind": "part", "description": "x",
                                                                           "unit_price": "abc"}))[0] == 400
 
