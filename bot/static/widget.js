@@ -39,6 +39,8 @@
   var style = document.createElement("style");
   style.textContent =
     ".rw-launcher{background-color:" + color + " !important}" +
+    ".rw-widget-container,.rw-widget-container *{font-family:system-ui,-apple-system,'Segoe UI'," +
+    "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif}" +
     ".rw-message-text .rw-markdown p{white-space:pre-line;margin:0}";  /* the bot's line breaks */
   document.head.appendChild(style);
 

@@ -263,13 +263,19 @@ def test_the_snippet_and_the_widget_bundle_are_served(sessions):
             fetched = {}
             for path in ("/widget.js", "/widget/rasa-webchat.js", "/"):
                 async with http.get(door.url + path) as response:
-                    fetched[path] = (response.status, response.content_type, await response.text())
+                    fetched[path] = (response.status, response.content_type, await response.text(),
+                                     response.headers)
+            etag = fetched["/widget/rasa-webchat.js"][3]["ETag"]
+            async with http.get(door.url + "/widget/rasa-webchat.js", headers={"If-None-Match": etag}) as again:
+                fetched["again"] = again.status
             return fetched
 
     fetched = run(sessions, scenario)
-    status, kind, body = fetched["/widget.js"]
+    status, kind, body, _ = fetched["/widget.js"]
     assert status == 200 and kind.endswith("javascript") and "WebChat.default" in body
-    status, kind, body = fetched["/widget/rasa-webchat.js"]
+    status, kind, body, headers = fetched["/widget/rasa-webchat.js"]
     assert status == 200 and kind.endswith("javascript") and "session_request" in body
-    status, _, page = fetched["/"]
+    assert headers["Content-Encoding"] == "gzip" and fetched["again"] == 304
+    assert "fonts.googleapis.com" not in body  # a dealer's page makes no third-party request
+    status, _, page, _ = fetched["/"]
     assert status == 200 and '<script src="/widget.js" data-store="GZ-TH"' in page
