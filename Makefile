@@ -43,14 +43,15 @@ $(NODE_INSTALLED): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# The browser tests drive Debian's Chromium with Playwright (never `playwright install`).
+# The browser tests drive Debian's Chromium with Playwright (never `playwright install`); a CJK font
+# makes their screenshots of Chinese conversations readable.
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "Chromium is needed at $@ for the browser tests: install it with your package manager"; exit 1; }
 	@if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; \
-	else echo "Chromium is needed at $@ for the browser tests: run 'sudo apt-get install -y chromium chromium-driver' (or make install-test as root)"; exit 1; fi; \
+	else echo "Chromium is needed at $@ for the browser tests: run 'sudo apt-get install -y chromium chromium-driver fonts-wqy-microhei' (or make install-test as root)"; exit 1; fi; \
 	echo "installing Chromium from Debian's packages for the browser tests"; \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
-	|| { $$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-wqy-microhei \
+	|| { $$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-wqy-microhei; }
 
 install: $(INSTALLED)
 install-test: $(TEST_INSTALLED) $(NODE_INSTALLED) $(CHROMIUM)
