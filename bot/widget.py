@@ -66,7 +66,7 @@ async def snippet(request: web.Request) -> web.StreamResponse:
 async def bundle(request: web.Request) -> web.StreamResponse:
     """rasa-webchat's build, gzipped when the browser takes it (700 kB -> 200 kB)."""
     try:
-        built = _bundle(BUNDLE.stat().st_mtime_ns)
+        built = await asyncio.to_thread(_bundle, BUNDLE.stat().st_mtime_ns)
     except FileNotFoundError:
         log.error("%s is missing: run `make install` (npm ci)", BUNDLE)
         return web.Response(status=503, text="the chat widget is not installed (npm ci)")
@@ -114,6 +114,7 @@ class WidgetEndpoint:
         if state.get("session_id") not in (None, session_id):
             await self.sio.leave_room(sid, state["session_id"])
         state["session_id"] = session_id
+        await self.sio.save_session(sid, state)
         await self.sio.enter_room(sid, session_id)
         await self.sio.emit("session_confirm", session_id, to=sid)
 
