@@ -32,7 +32,7 @@ async def serve() -> None:
         notify = supervisors.notifier(telegram)
     sla_task = asyncio.create_task(sla_scheduler.run_forever(relay.sessions, notify))
     reminder_task = asyncio.create_task(
-        reminder_sender.run_forever(relay.sessions, telegram.bot if telegram is not None else None)
+        reminder_sender.run_forever(relay)
     )
 
     care_task = asyncio.create_task(care_scheduler.run_forever(relay))

@@ -66,6 +66,8 @@ class Stack:
                 os.killpg(pgid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        log = Path(self.env["VAR_DIR"]) / "stack.log"  # what the processes said, to read after a failure
+        log.write_text("".join(self.lines))
 
     def url(self, port_name: str, path: str) -> str:
         return f"http://127.0.0.1:{self.ports[port_name]}{path}"
