@@ -144,7 +144,7 @@ class ValidateComplaintForm(ValidateChangeForm):
                 events.append(SlotSet("complaint_order", "none"))  # nothing to offer: not asked
                 slots["complaint_order"] = "none"
             if slots.get("complaint_remedy") is None and slots.get("complaint_order") and slots.get("complaint_category"):
-                if remedy_text(session, slots, language(tracker)) is None:
+                if remedy_text(session, slots, language(tracker), customer) is None:
                     events.append(SlotSet("complaint_remedy", "none"))  # nothing the bot can explain itself
         return events
 
@@ -170,7 +170,8 @@ class ValidateComplaintForm(ValidateChangeForm):
         # The acknowledgement reaches the customer only after this action's transaction has
         # committed (Rasa sends the messages when the action returns), so it is never premature.
         if accepted:
-            complaints.resolve_by_bot(session, complaint, remedy_text(session, turn.tracker.slots, lang) or "", now())
+            complaints.resolve_by_bot(session, complaint,
+                                      remedy_text(session, turn.tracker.slots, lang, turn.customer) or "", now())
             utter(turn.dispatcher, lang, say("resolved_ack", lang, reference=complaint.reference))
             turn.slots["complaint_reference"] = complaint.reference
             return
@@ -223,19 +224,25 @@ class AskComplaintOrder(AskChangeSlot):
         return f"{order.reference} {text.day_name(when, store, lang)}"
 
 
-def remedy_text(session, slots, lang: str) -> Optional[str]:
+def remedy_text(session, slots, lang: str, customer: Optional[Customer]) -> Optional[str]:
     """What the bot can offer itself, where the store's data allows: the itemised bill of the
-    order a price complaint is about."""
-    if slots.get("complaint_category") != "price":
-        return None
-    return complaints.invoice_explanation(session, slots.get("complaint_order"), text.english(lang))
+    order a price complaint is about; the store's goodwill for a long wait."""
+    category = slots.get("complaint_category")
+    if category == "price":
+        return complaints.invoice_explanation(session, slots.get("complaint_order"), text.english(lang))
+    if category == "waiting_time":
+        order = slots.get("complaint_order")
+        found = session.query(RepairOrder).filter_by(reference=order).first() if order else None
+        store = session.get(Store, found.store_id) if found else store_for(session, customer, lang)
+        return complaints.goodwill_for_waiting(store, text.english(lang))
+    return None
 
 
 class AskComplaintRemedy(AskChangeSlot):
     slot = "complaint_remedy"
 
     def ask_customer(self, session, dispatcher, tracker, lang, customer):
-        explanation = remedy_text(session, tracker.slots, lang)
+        explanation = remedy_text(session, tracker.slots, lang, customer)
         utter(dispatcher, lang, f"{explanation}\n\n{say('resolves', lang)}",
               [{"title": say("yes_resolved", lang), "payload": payload("affirm")},
                {"title": say("no_escalate", lang), "payload": payload("deny")}])

@@ -217,6 +217,17 @@ def invoice_explanation(session: Session, order_reference: str | None, english: 
     return "\n".join([head, *lines, tail])
 
 
+def goodwill_for_waiting(store: Store, english: bool) -> str | None:
+    """The store's goodwill policy for a long wait, as the bot offers it (None: the store has none)."""
+    offer = (store.goodwill_offer_en or store.goodwill_offer) if english else store.goodwill_offer
+    if not store.goodwill_wait_minutes or not offer:
+        return None
+    if english:
+        return (f"I'm sorry you had to wait. Our store's promise: when a wait runs over "
+                f"{store.goodwill_wait_minutes} minutes, we offer {offer}.")
+    return f"很抱歉让您久等了。本店承诺：等待超过{store.goodwill_wait_minutes}分钟，我们为您提供{offer}。"
+
+
 def resolve_by_bot(session: Session, complaint: Complaint, resolution: str, now: datetime) -> None:
     """The customer accepted the bot's explanation: resolved, and recorded as such."""
     complaint.status = "resolved"

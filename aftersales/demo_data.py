@@ -50,6 +50,9 @@ STORES = [
         "first_response_minutes": 120,  # the trade's rule: respond to a complaint within 2 hours
         "resolution_days": 3,
         "followup_days": 3,
+        "goodwill_wait_minutes": 60,  # the store's goodwill policy for a long wait
+        "goodwill_offer": "一张免费精洗券，以及下次保养工时费八折",
+        "goodwill_offer_en": "a free premium car wash voucher and 20% off labour on your next service",
         "quiet_hours": ("21:00", "09:00"),  # no reminders or surveys sent in between
         "opening_hours": {
             "Mon": ("08:30", "18:00"),

@@ -541,6 +541,8 @@ def _write_store(
             "resolution_days", "followup_days",
         )
     }
+    for key in ("goodwill_wait_minutes", "goodwill_offer", "goodwill_offer_en"):
+        settings[key] = spec.get(key)
     quiet_start, quiet_end = spec["quiet_hours"]
     store = Store(group_id=group.id, quiet_start=_hhmm(quiet_start), quiet_end=_hhmm(quiet_end), **settings)
     for weekday, (opens, closes) in clock.hours.items():

@@ -67,6 +67,11 @@ class Store(Base):
     first_response_minutes = Column(Integer, nullable=False, default=120)
     resolution_days = Column(Integer, nullable=False, default=3)
     followup_days = Column(Integer, nullable=False, default=3)
+    # Goodwill for a long wait: what the bot may offer by itself to a customer who complains of
+    # waiting longer than goodwill_wait_minutes (none offered when empty).
+    goodwill_wait_minutes = Column(Integer)
+    goodwill_offer = Column(Text)
+    goodwill_offer_en = Column(Text)
     quiet_start = Column(Time, nullable=False)
     quiet_end = Column(Time, nullable=False)
 

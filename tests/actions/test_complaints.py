@@ -159,3 +159,37 @@ def test_the_itemised_bill_rejected_escalates(dealer, sessions):
     assert complaint.status == "escalated"
     with transaction(sessions) as session:
         assert session.execute(select(Escalation.reason)).scalars().all() == ["rejected_resolution"]
+
+
+def with_goodwill(sessions, minutes=60):
+    from aftersales.models import Store
+
+    with transaction(sessions) as session:
+        store = session.execute(select(Store)).scalar()
+        store.goodwill_wait_minutes = minutes
+        store.goodwill_offer, store.goodwill_offer_en = "一张免费洗车券", "a free car wash voucher"
+
+
+def test_a_long_wait_is_met_with_the_stores_goodwill_and_accepting_it_resolves_the_complaint(dealer, sessions):
+    with_goodwill(sessions)
+    chat = Conversation("web:known", language="en")
+    chat.say("file_complaint", "I waited three hours for a simple oil change, way too slow", form="complaint_form")
+    replies = chat.say("affirm", "yes")  # waiting time, as guessed
+    offered = texts(replies)
+    assert "over 60 minutes, we offer a free car wash voucher" in offered and "Does this resolve it?" in offered
+    assert "Recorded as resolved" in texts(chat.say("affirm", "/affirm"))
+    [complaint] = stored(sessions)
+    assert complaint.status == "resolved" and "free car wash voucher" in complaint.resolution
+
+
+def test_goodwill_refused_escalates_and_a_store_without_a_policy_offers_none(dealer, sessions):
+    chat = Conversation("web:known")
+    chat.say("file_complaint", "保养等了三个小时，太慢了", form="complaint_form")
+    assert "您希望我们怎么处理" in texts(chat.say("affirm", "对"))  # no policy: straight to the outcome
+    with_goodwill(sessions)
+    chat = Conversation("web:known")
+    chat.say("file_complaint", "上次保养等了三个小时，太慢了", form="complaint_form")
+    assert "等待超过60分钟，我们为您提供一张免费洗车券" in texts(chat.say("affirm", "对"))
+    chat.say("deny", "不够，我要找主管")
+    assert "已直接升级给主管处理" in texts(chat.say("inform", "要一个正式的道歉"))
+    assert stored(sessions)[-1].status == "escalated"
