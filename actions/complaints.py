@@ -58,6 +58,7 @@ SAY = {
     "why_repeat": ("这是重复投诉", "Because it is a repeat complaint"),
     "why_asked": ("应您的要求", "At your request"),
     "why_rejected": ("解释没能解决您的问题", "As the explanation did not settle it"),
+    "why_unclear": ("为免我理解有误", "So that nothing gets lost in my misunderstanding"),
     "next": ("您可以随时发“我的投诉怎么样了”查看进度。", "You can ask \"status of my complaint\" at any time."),
     "none": ("没有找到您名下的投诉。", "I can't find a complaint of yours."),
     "status": ("投诉 {reference}（{category}）：{status}。最近更新：{last}。{who}处理时限：{due}。",
@@ -67,6 +68,17 @@ SAY = {
 STATUS = {"new": ("已受理", "received"), "escalated": ("已升级主管", "escalated to a supervisor"),
           "taken": ("主管处理中", "being handled by a supervisor"), "resolved": ("已解决", "resolved"),
           "closed": ("已结案", "closed")}
+
+
+def times_asked(tracker, ask_action: str, since_slot: str = "complaint_description") -> int:
+    """How often the bot asked this question since `since_slot` was last set (this complaint)."""
+    count = 0
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "slot" and event.get("name") == since_slot:
+            break
+        if event.get("event") == "action" and event.get("name") == ask_action:
+            count += 1
+    return count
 
 
 def say(key: str, lang: str, **values) -> str:
@@ -112,6 +124,8 @@ class ValidateComplaintForm(ValidateChangeForm):
                 slots["complaint_category"] = chosen
             elif intent(turn.tracker) == "affirm" and turn.get("complaint_guess"):
                 slots["complaint_category"] = turn.get("complaint_guess")
+            elif intent(turn.tracker) != "deny" and times_asked(turn.tracker, "action_ask_complaint_category") >= 2:
+                self.file_misunderstood(turn)  # the second answer in a row the bot cannot place
             return True
         if requested == "complaint_order":
             slots["complaint_order"] = self.order(turn)
@@ -154,7 +168,14 @@ class ValidateComplaintForm(ValidateChangeForm):
         owned = {o.reference for o in complaints.recent_orders(turn.session, turn.customer.id, now(), days=365)}
         return given if given in owned else "none"
 
-    def file(self, turn: ChangeTurn, accepted: bool = False) -> None:
+    def file_misunderstood(self, turn: ChangeTurn) -> None:
+        """Files what the customer said and hands it to a supervisor rather than asking a third time."""
+        turn.slots.update(complaint_category=turn.get("complaint_guess") or "other",
+                          complaint_order=turn.get("complaint_order") or "none", complaint_remedy="none",
+                          complaint_outcome=turn.get("complaint_outcome") or "-")
+        self.file(turn, escalate_for="misunderstanding")
+
+    def file(self, turn: ChangeTurn, accepted: bool = False, escalate_for: Optional[str] = None) -> None:
         lang, session = turn.lang, turn.session
         store = store_for(session, turn.customer, lang)
         order_ref = turn.get("complaint_order")
@@ -176,12 +197,15 @@ class ValidateComplaintForm(ValidateChangeForm):
             turn.slots["complaint_reference"] = complaint.reference
             return
         if turn.get("complaint_remedy") == "rejected":
-            complaints.escalate(session, complaint, "rejected_resolution", now())
+            escalate_for = "rejected_resolution"
+        if escalate_for:
+            complaints.escalate(session, complaint, escalate_for, now())
         message = say("ack", lang, reference=complaint.reference, first=local(complaint.first_response_due, store, lang),
                       resolve=local(complaint.resolution_due, store, lang))
         if complaint.status == "escalated":
             why = say("why_high", lang) if complaint.severity == "high" else (
-                say("why_repeat", lang) if complaint.is_repeat else say("why_rejected", lang))
+                say("why_repeat", lang) if complaint.is_repeat else
+                say("why_unclear", lang) if escalate_for == "misunderstanding" else say("why_rejected", lang))
             message += say("ack_escalated", lang, why=why)
         utter(turn.dispatcher, lang, message + say("next", lang))
         turn.slots["complaint_reference"] = complaint.reference

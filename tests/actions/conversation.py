@@ -57,13 +57,15 @@ class Conversation:
         self.slots: dict[str, Any] = {"language": language}
         self.form: str | None = None
         self.said: list[dict] = []
+        self.events: list[dict] = []  # the questions asked, as Rasa's tracker records them
 
     def tracker(self, intent: str, entities: list[dict], text: str) -> Tracker:
         message = {"intent": {"name": intent}, "entities": entities, "text": text}
         loop = {"name": self.form} if self.form else {}
-        return Tracker(self.sender, dict(self.slots), message, [], False, None, loop, "action_listen")
+        return Tracker(self.sender, dict(self.slots), message, list(self.events), False, None, loop, "action_listen")
 
     def apply(self, events: list[dict]) -> None:
+        self.events += events
         for event in events:
             if event.get("event") == "slot":
                 self.slots[event["name"]] = event["value"]
@@ -105,6 +107,7 @@ class Conversation:
         if requested is None:
             self.form = None
             return
+        self.events.append({"event": "action", "name": ASKERS[requested]().name()})
         self.run(ASKERS[requested], self.tracker(intent, entities, text))
 
     def texts(self, replies) -> str:

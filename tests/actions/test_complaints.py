@@ -193,3 +193,21 @@ def test_goodwill_refused_escalates_and_a_store_without_a_policy_offers_none(dea
     chat.say("deny", "不够，我要找主管")
     assert "已直接升级给主管处理" in texts(chat.say("inform", "要一个正式的道歉"))
     assert stored(sessions)[-1].status == "escalated"
+
+
+@pytest.mark.parametrize("lang, words, lost, expect", [
+    ("zh-Hans", "我要投诉你们店的服务", ["啊？", "随便吧"], "为免我理解有误，已直接升级给主管处理"),
+    ("en", "complaint", ["huh?", "whatever"], "nothing gets lost in my misunderstanding"),
+])
+def test_two_answers_the_bot_cannot_place_escalate_the_complaint(dealer, sessions, lang, words, lost, expect):
+    chat = Conversation("web:known", language=lang)
+    chat.say("file_complaint", words, form="complaint_form")
+    chat.say("inform", "上周保养的时候顾问态度很差，问什么都不耐烦" if lang != "en" else
+             "the advisor was rude and ignored my questions last week")
+    first = texts(chat.say("out_of_scope", lost[0]))
+    assert "CP-" not in first and chat.form == "complaint_form"  # asked once more
+    assert expect in texts(chat.say("nlu_fallback", lost[1]))
+    [complaint] = stored(sessions)
+    assert complaint.status == "escalated" and chat.form is None
+    with transaction(sessions) as session:
+        assert session.execute(select(Escalation.reason)).scalars().all() == ["misunderstanding"]
