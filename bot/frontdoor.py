@@ -10,7 +10,7 @@ from aiohttp import web
 
 from aftersales.db import make_engine, make_sessionmaker
 from bot.config import port, rasa_url
-from bot import care_scheduler, reminder_sender, sla_scheduler
+from bot import care_scheduler, reminder_sender, retention, sla_scheduler
 from bot.relay import Relay
 from bot.web import make_app
 
@@ -36,6 +36,7 @@ async def serve() -> None:
     )
 
     care_task = asyncio.create_task(care_scheduler.run_forever(relay))
+    retention_task = asyncio.create_task(retention.run_forever(relay.sessions))
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -44,6 +45,7 @@ async def serve() -> None:
     await stop.wait()
     reminder_task.cancel()
     care_task.cancel()
+    retention_task.cancel()
     sla_task.cancel()
 
     if telegram is not None:
