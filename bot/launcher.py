@@ -94,7 +94,7 @@ class Supervisor:
         while pending and time.monotonic() < deadline and not self.stopping:
             if self.dead_child():
                 return False
-            pending = [kid for kid in pending if not _answers(kid.health_url)]
+            pending = [kid for kid in pending if not answers(kid.health_url)]
             time.sleep(0.5)
         return not pending
 
@@ -124,7 +124,7 @@ def _signal_group(kid: Child, sig: int) -> None:
         pass
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200

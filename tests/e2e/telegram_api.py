@@ -18,7 +18,8 @@ real Bot API (as python-telegram-bot 22 reads it) disagree; it never asks the bo
   bot message with a `document` and the bytes kept), getFile and file downloads (for photos a
   user sends), setWebhook/deleteWebhook (the shim delivers updates to the webhook with the
   secret-token header, which the emulator would leave out), editMessageReplyMarkup without a
-  markup (the emulator ignores it; the shim records the keyboard as closed).
+  markup (the emulator ignores it; the shim records the keyboard as closed), editMessageText's
+  answer (the emulator edits but answers `null`; the shim answers the edited message).
 - Contact and photo messages pass through the emulator unchanged; it has no client helper
   for them, so the client builds them.
 
@@ -428,6 +429,14 @@ class _Shim:
         else:
             await self._forward(token, "editMessageReplyMarkup", params)
         return {"ok": True, "result": True}
+
+    async def _editMessageText(self, token, params):
+        """The emulator edits the text but answers `result: null`; Telegram answers the edited message."""
+        await self._forward(token, "editMessageText", params)
+        chat_id = int(params.get("chat_id") or 0)
+        chat = {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private"}
+        return {"ok": True, "result": {"message_id": int(params.get("message_id") or 0), "date": int(time.time()),
+                                       "chat": chat, "from": BOT_USER, "text": params.get("text") or ""}}
 
     async def _sendDocument(self, token, params):
         return await self._upload(token, params, "document")

@@ -13,20 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from aftersales import appointments, capacity
-from aftersales.db import make_engine, make_sessionmaker
 from aftersales.models import Appointment, Store
 from nlu.components.time_parser import parse
 from tests.e2e.stack import Stack, post_json
 
 pytestmark = pytest.mark.e2e
 REFERENCE = re.compile(r"AP-\d{8}-\d{4}")
-
-
-@pytest.fixture
-def database(stack):
-    engine = make_engine(f"sqlite:///{stack.env['VAR_DIR']}/aftersales.db")
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def chat(stack: Stack, sender: str, message: str) -> str:

@@ -8,7 +8,9 @@ emulated Bot API (tests/e2e/telegram_api.py) and a clock the test moves (DEALER_
   approves extra work by button, and three days after delivery the follow-up's low score opens
   a complaint;
 - a complaint nobody answers escalates exactly once when its deadline passes, a restarted front
-  door included.
+  door included;
+- a takeover goes on across a restart of each process (action server, Rasa, front door) and
+  every message of it is on the ticket and in the contact log.
 """
 from __future__ import annotations
 
@@ -24,11 +26,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from aftersales.db import make_engine, make_sessionmaker
-from aftersales.models import Complaint, Escalation, RepairOrder, Survey, Vehicle
+from aftersales.models import Complaint, ContactLog, Escalation, RepairOrder, Survey, Vehicle
 from aftersales.settings import PROJECT_ROOT
+from bot.launcher import answers
 from tests.e2e.stack import Stack
-from tests.e2e.telegram_api import BOT_USER, BotMessage, TelegramEmulator, TelegramUser
+from tests.e2e.telegram_api import BOT_USER, BotMessage, TelegramUser
 
 pytestmark = pytest.mark.e2e
 GROUP = -1007770001
@@ -49,12 +51,6 @@ def daytime_offset(days: int = 0) -> float:
 
 
 @pytest.fixture(scope="module")
-def telegram():
-    with TelegramEmulator() as emulated:
-        yield emulated
-
-
-@pytest.fixture(scope="module")
 def clock_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("clock") / "offset"
     path.write_text(str(daytime_offset()))
@@ -70,13 +66,6 @@ def stack(tmp_path_factory, trained_model, telegram, clock_file):
     stack.start()
     yield stack
     stack.kill()
-
-
-@pytest.fixture
-def database(stack):
-    engine = make_engine(f"sqlite:///{stack.env['VAR_DIR']}/aftersales.db")
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def say(telegram, user: TelegramUser, text: str, expect: str, timeout: float = 60) -> BotMessage:
@@ -236,9 +225,72 @@ def test_an_unanswered_complaint_escalates_once_when_its_deadline_passes_even_ac
     say(telegram, bob, "你好", "")  # the restarted front door answers customers again
 
 
-def _is_frontdoor(pid: int) -> bool:
+def _cmdline(pid: int) -> bytes:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return b"bot.frontdoor" in cmdline.read()
+            return cmdline.read().replace(b"\0", b" ")
     except OSError:
-        return False
+        return b""
+
+
+def _is_frontdoor(pid: int) -> bool:
+    return b"bot.frontdoor" in _cmdline(pid)
+
+
+PROCESSES = {  # what each child's command line says, and where it answers when it is up
+    "action server": (b"run actions", "ACTIONS_PORT", "/health"),
+    "rasa server": (b"--enable-api", "RASA_PORT", "/status"),
+    "front door": (b"bot.frontdoor", "WEB_PORT", "/healthz"),
+}
+
+
+def kill_and_wait_for_restart(stack: Stack, name: str) -> None:
+    marker, port, path = PROCESSES[name]
+    pid = next(pid for pid in reversed(stack.child_pids()) if marker in _cmdline(pid))
+    restarts = sum("restarting it" in line for line in stack.lines)
+    os.killpg(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if sum("restarting it" in line for line in stack.lines) > restarts and answers(stack.url(port, path)):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the {name} did not come back:\n" + "".join(stack.lines[-40:]))
+
+
+def test_a_takeover_survives_a_restart_of_each_process_and_nothing_is_lost(stack, telegram, database):
+    carol = TelegramUser(7004, "Carol")
+    say(telegram, carol, "我要投诉，交车的时候车上多了好几道划痕，你们要负责", "车牌")
+    say(telegram, carol, "粤A99999", "手机号")
+    say(telegram, carol, "13799990000", "")
+    filed = say(telegram, carol, "转人工", "CP-")
+    reference = TICKET.search(filed.text).group()
+    since = telegram.press(WANG, GROUP, card_of(telegram, reference).data_of("Take over"))
+    telegram.wait_for(carol.id, lambda m: "已接入" in m.text)
+
+    for n, name in enumerate(PROCESSES):
+        kill_and_wait_for_restart(stack, name)
+        words = f"第{n + 1}条：照片我已经拍好了"
+        telegram.send_message(carol, carol.id, words)
+        shown = telegram.wait_for(GROUP, lambda m: m.text.startswith("💬") and words in m.text, since=since)
+        reply_in_group(telegram, WANG, shown, f"收到第{n + 1}条，我们核对监控")
+        telegram.wait_for(carol.id, lambda m: f"收到第{n + 1}条" in m.text)
+
+    since_carol = len(telegram.bot_messages(carol.id))
+    telegram.press(WANG, GROUP, card_of(telegram, reference).data_of("Release"))
+    telegram.wait_for(carol.id, lambda m: "已离开" in m.text, since=since_carol)
+    say(telegram, carol, "你们几点关门", "营业")  # the bot answers again
+
+    with database() as session:
+        complaint = session.execute(select(Complaint).where(Complaint.reference == reference)).scalar_one()
+        details = [(e.kind, e.detail) for e in complaint.events]
+        logged = [row.text for row in session.execute(
+            select(ContactLog).where(ContactLog.conversation_key == f"tg:{carol.id}")).scalars()]
+    for n in range(1, 4):
+        assert ("message_in", f"第{n}条：照片我已经拍好了") in details
+        assert ("message_out", f"收到第{n}条，我们核对监控") in details
+        assert f"第{n}条：照片我已经拍好了" in logged and f"收到第{n}条，我们核对监控" in logged
+
+
+def test_no_process_logged_an_error_through_all_of_this(stack):
+    errors = [line for line in stack.lines if " ERROR " in line or line.startswith("Traceback")]
+    assert errors == [], "".join(errors)

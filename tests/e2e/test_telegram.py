@@ -9,21 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from aftersales.db import make_engine, make_sessionmaker
 from aftersales.models import Appointment, Attachment, ContactLog, Symptom
 from bot.relay import SLOW_DOWN
 from tests.e2e.stack import Stack
-from tests.e2e.telegram_api import BotMessage, TelegramEmulator, TelegramUser
+from tests.e2e.telegram_api import BotMessage, TelegramUser
 
 pytestmark = pytest.mark.e2e
 CJK = re.compile(r"[\u4e00-\u9fff]")
 DEMO_PHONE = "+86 138 2879 1560"  # 罗文斌 of the demo dealer, owner of 粤A1P6X3 (in the workshop)
-
-
-@pytest.fixture(scope="module")
-def telegram():
-    with TelegramEmulator() as emulated:
-        yield emulated
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +25,6 @@ def stack(tmp_path_factory, trained_model, telegram):
     stack.start()
     yield stack
     stack.kill()
-
-
-@pytest.fixture
-def database(stack):
-    engine = make_engine(f"sqlite:///{stack.env['VAR_DIR']}/aftersales.db")
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def any_message(_: BotMessage) -> bool:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from aftersales.db import make_engine, make_sessionmaker
 from aftersales.settings import PROJECT_ROOT
 from tests.e2e.stack import Stack, free_port
 from tests.e2e.test_booking_rest import bookable_phrase, stored
@@ -47,13 +46,6 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def database(stack):
-    engine = make_engine(f"sqlite:///{stack.env['VAR_DIR']}/aftersales.db")
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 class Widget:
