@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from aftersales import contact_log, handoffs, staff_auth, workshop
 from aftersales.models import (
+    Attachment,
     ChannelAccount,
     Complaint,
     ComplaintEvent,
@@ -178,6 +179,9 @@ def ticket(session: Session, staff: Staff, reference: str, now: datetime) -> dic
         "recent_orders": [_order_summary(session, o, store) for o in _recent_orders(session, customer.id)],
         "earlier_complaints": _earlier(session, complaint, store),
         "contact_log": _contact_log(session, complaint, store),
+        "photos": [{"id": a.id, "at": _when(a.at, store), "caption": a.caption,
+                    "url": f"/console/api/tickets/{complaint.reference}/photos/{a.id}"}
+                   for a in _photos(session, complaint)],
         "timeline": timeline(complaint, store),
         "actions": _actions(complaint, holder, staff),
     })
@@ -248,6 +252,20 @@ def _earlier(session: Session, complaint: Complaint, store: Store) -> list[dict]
     ).scalars()
     return [{"reference": c.reference, "category": c.category, "status": c.status,
              "created": _when(c.created_at, store), "summary": mask_phones_in(c.description[:100])} for c in others]
+
+
+def _photos(session: Session, complaint: Complaint) -> list[Attachment]:
+    return list(session.execute(select(Attachment).where(Attachment.complaint_id == complaint.id)
+                                .order_by(Attachment.at)).scalars())
+
+
+def photo(session: Session, staff: Staff, reference: str, attachment_id: int) -> Attachment:
+    """A photo the customer sent with this ticket (another ticket's photo is not found)."""
+    complaint = visible_complaint(session, staff, reference)
+    found = session.get(Attachment, attachment_id)
+    if found is None or found.complaint_id != complaint.id:
+        raise ConsoleError("no_such_photo")
+    return found
 
 
 def _contact_log(session: Session, complaint: Complaint, store: Store) -> list[dict]:

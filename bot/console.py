@@ -37,7 +37,8 @@ MAX_TEXT = 4_000
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 STATUS_OF = {
-    "forbidden": 403, "not_a_supervisor": 403, "no_such_ticket": 404, "no_such_order": 404, "bad_view": 400,
+    "forbidden": 403, "not_a_supervisor": 403, "no_such_ticket": 404, "no_such_photo": 404, "no_such_order": 404,
+    "bad_view": 400,
     "empty": 400, "bad_item": 400, "no_conversation": 409, "closed": 409, "already_taken": 409, "not_held": 409,
     "not_allowed": 409, "pending_approval": 409,
 }
@@ -57,6 +58,7 @@ def install(app: web.Application, relay: Relay) -> None:
     app.router.add_get(f"{api}/me", me)
     app.router.add_get(f"{api}/queue", queue)
     app.router.add_get(f"{api}/tickets/{{reference}}", ticket)
+    app.router.add_get(f"{api}/tickets/{{reference}}/photos/{{photo_id:\\d+}}", photo)
     for action, handler in (("take_over", take_over), ("release", release), ("resolve", resolve),
                             ("reply", reply), ("note", note)):
         app.router.add_post(f"{api}/tickets/{{reference}}/{action}", handler)
@@ -261,6 +263,15 @@ async def ticket(request: web.Request) -> web.StreamResponse:
     reference = request.match_info["reference"]
     found, _ = await _as_staff(request, lambda s, staff, now: cq.ticket(s, staff, reference, now), write=False)
     return web.json_response({"ticket": found, "now": clock.now().isoformat()})
+
+
+@_endpoint
+async def photo(request: web.Request) -> web.StreamResponse:
+    """A photo the customer sent with the ticket, for its supervisors' eyes only."""
+    reference, photo_id = request.match_info["reference"], int(request.match_info["photo_id"])
+    found, _ = await _as_staff(request, lambda s, staff, now: cq.photo(s, staff, reference, photo_id), write=False)
+    return web.FileResponse(settings.VAR_DIR / found.path, headers={"Content-Type": found.content_type,
+                                                           "Cache-Control": "private, no-store"})
 
 
 @_endpoint

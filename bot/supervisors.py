@@ -101,6 +101,18 @@ def notifier(application: Application):
     return post
 
 
+async def show_photo(application_bot, bot_data: dict, reference: str, file_id: str, caption: str | None) -> None:
+    """A photo the customer sent with a complaint, shown in the supervisor group (reply to answer)."""
+    chat_id = bot_data.get("supervisor_chat")
+    if chat_id is None or not reference.startswith("CP-"):
+        return
+    text = f"📷 {reference} 客户照片 customer photo" + (f": {mask_phones_in(caption[:500])}" if caption else "")
+    try:
+        await application_bot.send_photo(chat_id, photo=file_id, caption=text)
+    except TelegramError as error:
+        log.error("could not show the photo of %s to the supervisors: %r", reference, error)
+
+
 def card_buttons(reference: str | None) -> InlineKeyboardMarkup | None:
     if reference is None:
         return None
@@ -178,7 +190,7 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     replied = message.reply_to_message.text or ""
     found = REFERENCE.search(replied)
-    if found is None or not replied.startswith(("🔔", "💬", "📝")):
+    if found is None or not replied.startswith(("🔔", "💬", "📝", "📷")):
         return
     reference, relay = found.group(0), context.bot_data["relay"]
     user = update.effective_user

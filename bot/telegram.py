@@ -282,6 +282,10 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             data = bytes(await (await largest.get_file()).download_as_bytearray())
             reference = await asyncio.to_thread(_keep_photo, relay.sessions, key, data, message.caption)
         outcome = "photo_case" if reference else "photo_kept"
+        if reference:
+            from bot import supervisors
+
+            await supervisors.show_photo(context.bot, context.bot_data, reference, largest.file_id, message.caption)
     except (TelegramError, OSError, ValueError) as error:
         log.error("photo from %s not kept: %r", key, error)
         reference, outcome = None, "photo_failed"

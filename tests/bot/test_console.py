@@ -286,3 +286,29 @@ def test_another_stores_supervisor_cannot_see_the_ticket(world):
         assert (await console.get("/queue"))[1]["tickets"] == []
 
     run(world["sessions"], scenario)
+
+
+def test_the_customers_photo_is_on_the_ticket_for_its_supervisors_only(world, tmp_path, monkeypatch):
+    from aftersales import attachments, settings
+
+    monkeypatch.setattr(settings, "VAR_DIR", tmp_path)
+    picture = b"\xff\xd8\xff\xe0" + b"scratch on the door" * 50
+    path, digest = attachments.save_file(tmp_path, picture)
+    with transaction(world["sessions"]) as session:
+        attachments.attach_photo(session, "web:s1", path, digest, len(picture), "车门划痕", datetime.now(timezone.utc))
+    reference = world["reference"]
+
+    async def scenario(console):
+        await console.login("wang")
+        _, view = await console.get(f"/tickets/{reference}")
+        [photo] = view["ticket"]["photos"]
+        assert photo["caption"] == "车门划痕"
+        shown = await console.client.get(photo["url"])
+        assert shown.status == 200 and await shown.read() == picture
+        assert shown.headers["Content-Type"] == "image/jpeg"
+        wrong = await console.client.get(f"/console/api/tickets/{reference}/photos/{photo['id'] + 1}")
+        assert wrong.status == 404
+        await console.post("/logout")
+        assert (await console.client.get(photo["url"])).status == 401
+
+    run(world["sessions"], scenario)

@@ -275,6 +275,10 @@ def test_a_takeover_survives_a_restart_of_each_process_and_nothing_is_lost(stack
         reply_in_group(telegram, WANG, shown, f"收到第{n + 1}条，我们核对监控")
         telegram.wait_for(carol.id, lambda m: f"收到第{n + 1}条" in m.text)
 
+    telegram.send_photo(carol, carol.id, b"\xff\xd8\xff\xe0 a scratched door", caption="这是划痕")
+    photo = telegram.wait_for(GROUP, lambda m: m.text.startswith("📷") and reference in m.text, since=since)
+    assert "这是划痕" in photo.text
+
     since_carol = len(telegram.bot_messages(carol.id))
     telegram.press(WANG, GROUP, card_of(telegram, reference).data_of("Release"))
     telegram.wait_for(carol.id, lambda m: "已离开" in m.text, since=since_carol)

@@ -15,7 +15,7 @@
       due_first: "首次响应", due_resolution: "解决", overdue: "已超时", left: "剩余",
       take_over: "接管对话", release: "交还机器人", reply: "回复客户", send: "发送",
       reply_hint: "未接管时发送会先接管对话（客户会看到主管已接入）。", resolution: "处理结果", resolve: "标记已解决",
-      note: "内部备注（客户看不到）", add_note: "添加备注", contact_log: "对话记录", timeline: "处理时间线",
+      note: "内部备注（客户看不到）", add_note: "添加备注", contact_log: "对话记录", timeline: "处理时间线", photo: "客户照片",
       recent_orders: "近期维修单", earlier_complaints: "以往投诉", none: "无",
       held_by: "处理人", nobody: "未接管（机器人应答）", customer: "客户", phone: "电话", language: "语言",
       vehicles: "车辆", linked_order: "相关维修单", description: "客户原话", outcome: "客户诉求", severity: "严重程度",
@@ -50,7 +50,7 @@
       take_over: "Take over", release: "Hand back to the bot", reply: "Reply to the customer", send: "Send",
       reply_hint: "Sending takes the conversation over first if nobody holds it (the customer is told you joined).",
       resolution: "Resolution", resolve: "Mark resolved", note: "Internal note (never shown to the customer)",
-      add_note: "Add note", contact_log: "Conversation", timeline: "Timeline", recent_orders: "Recent repair orders",
+      add_note: "Add note", contact_log: "Conversation", timeline: "Timeline", photo: "Customer's photo", recent_orders: "Recent repair orders",
       earlier_complaints: "Earlier complaints", none: "None", held_by: "Held by", nobody: "Nobody (the bot answers)",
       customer: "Customer", phone: "Phone", language: "Language", vehicles: "Vehicles", linked_order: "Repair order",
       description: "In the customer's words", outcome: "Wants", severity: "Severity", repeat: "Repeat complaint",
@@ -284,6 +284,7 @@
         customer.appendChild(el("p", {text: t("linked_order") + ": " + ticket.order.reference + " · " + ticket.order.stage[lang]}));
       }
       renderLog(ticket.contact_log);
+      renderPhotos(ticket.photos);
       renderTimeline(ticket.timeline);
       renderList("recent-orders", ticket.recent_orders, function (o) {
         return o.reference + " · " + o.plate + " · " + o.stage[lang] + " · " + o.opened.local;
@@ -309,6 +310,16 @@
         el("div", {className: "meta", text: entry.author + " · " + entry.at.local}), entry.text));
     });
     if (atBottom) { box.scrollTop = box.scrollHeight; }
+  }
+
+  function renderPhotos(photos) {
+    var box = clear(document.getElementById("photos"));
+    box.hidden = !photos.length;
+    photos.forEach(function (photo) {
+      var link = el("a", {href: photo.url, target: "_blank", rel: "noopener"},
+        el("img", {src: photo.url, alt: photo.caption || t("photo"), className: "photo"}));
+      box.appendChild(el("figure", {}, link, el("figcaption", {text: photo.at.local + (photo.caption ? " · " + photo.caption : "")})));
+    });
   }
 
   function renderTimeline(events) {
