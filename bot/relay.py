@@ -14,7 +14,7 @@ from urllib.parse import quote
 import aiohttp
 from sqlalchemy.orm import sessionmaker
 
-from aftersales import contact_log, handoffs
+from aftersales import contact_log, customer_text, handoffs
 from aftersales.models import Complaint, utcnow
 from aftersales.db import transaction
 from aftersales.privacy import mask_phones_in
@@ -114,6 +114,9 @@ class Relay:
                             sent_at: float | None = None) -> list[dict[str, Any]]:
         """One customer message: logged, then answered by Rasa (or the supervisor holding the
         conversation). `sent_at` is the channel's own timestamp (epoch seconds) if it has one."""
+        text = customer_text.clean(text)
+        if not text:  # only spaces or control characters: nothing to log or to understand
+            return [{"text": customer_text.EMPTY_HINT}]
         key = contact_log.conversation_key(channel, external_id)
         await self._log(key, channel, "in", "customer", text)
         verdict = self.flood.check(key, sent_at if sent_at is not None else time.time())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from aftersales import reminders
+from aftersales import customer_text, reminders
 from aftersales.db import transaction
 from aftersales.models import Appointment, Customer, Store
 from bot import console, widget
@@ -43,12 +43,14 @@ async def chat(request: web.Request) -> web.Response:
     """One web-widget turn: {"session": id, "message": text} -> {"replies": [...]}."""
     try:
         body = await request.json()
-    except ValueError:
+    except ValueError:  # not JSON, or not UTF-8
         return web.json_response({"error": "expected a JSON body"}, status=400)
-    session_id = str(body.get("session") or uuid.uuid4().hex)[:64]
-    message = str(body.get("message") or "").strip()[:MAX_MESSAGE]
+    if not isinstance(body, dict) or isinstance(body.get("message"), (dict, list)):
+        return web.json_response({"error": 'expected {"session": id, "message": text}'}, status=400)
+    session_id = customer_text.clean(str(body.get("session") or ""), 64) or uuid.uuid4().hex
+    message = customer_text.clean(str(body.get("message") or ""), MAX_MESSAGE)
     if not message:
-        return web.json_response({"session": session_id, "replies": []})
+        return web.json_response({"session": session_id, "replies": [{"text": customer_text.EMPTY_HINT}]})
     replies = await request.app["relay"].customer_turn("web", session_id, message)
     return web.json_response({"session": session_id, "replies": replies})
 
