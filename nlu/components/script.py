@@ -34,8 +34,13 @@ def fullwidth_to_halfwidth(text: str) -> str:
     return "".join(out)
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def to_simplified(text: str) -> str:
-    converted = _to_simplified().convert(text)
+    # A lone surrogate (a broken client's half emoji) cannot be UTF-8 encoded for OpenCC; it
+    # becomes U+FFFD, one character for one, so offsets stay valid.
+    converted = _to_simplified().convert(_SURROGATE.sub("\ufffd", text))
     # OpenCC converts character for character in t2s; keep the original if a phrase rule
     # ever changed the length, so entity offsets stay valid.
     return converted if len(converted) == len(text) else text

@@ -434,13 +434,13 @@ def _en_weekend(m, original):
 
 
 @_date_rule(rf"\b(?:on\s+)?{MONTH}\s*(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![0-9a-z:])"
-            r"(?:,?\s*(?P<y>(?:19|20)\d\d)(?![0-9:]))?")
+            r"(?:,?\s*(?P<y>\d{4})(?![0-9:a-z]))?")
 def _en_month_day(m, original):
     return _en_date_token(m)
 
 
 @_date_rule(rf"(?:\bon\s+)?(?:\bthe\s+)?(?<![0-9a-z.\-/])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*"
-            rf"(?:of\s+)?{MONTH}(?:,?\s*(?P<y>(?:19|20)\d\d)(?![0-9:]))?")
+            rf"(?:of\s+)?{MONTH}(?:,?\s*(?P<y>\d{{4}})(?![0-9:a-z]))?")
 def _en_day_month(m, original):
     return _en_date_token(m)
 
