@@ -16,7 +16,8 @@ REASONS = {"customer_request": "客户要求人工 / asked for a person",
            "high_severity": "严重（安全/威胁/情绪激动） / high severity",
            "repeat": "重复投诉 / repeat complaint",
            "misunderstanding": "机器人两次没听懂 / bot misunderstood twice",
-           "sla_breach": "超时未响应 / first-response deadline passed"}
+           "sla_breach": "超时未响应 / first-response deadline passed",
+           "bot_unavailable": "机器人故障未能回复，请人工跟进 / the bot could not answer: please reply"}
 
 
 def card(session: Session, escalation: Escalation) -> str:

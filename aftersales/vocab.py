@@ -59,6 +59,7 @@ ESCALATION_REASONS = (
     "repeat",
     "misunderstanding",
     "sla_breach",
+    "bot_unavailable",  # Rasa or the action server could not answer (bot/relay.py)
 )
 
 # CADA's five after-sales satisfaction dimensions.

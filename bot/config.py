@@ -17,6 +17,17 @@ def rasa_url() -> str:
     return os.environ.get("RASA_URL") or f"http://127.0.0.1:{port('RASA_PORT')}"
 
 
+def actions_health_url() -> str:
+    """The action server's health check, next to the webhook Rasa calls (ACTION_ENDPOINT_URL)."""
+    webhook = os.environ.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{port('ACTIONS_PORT')}/webhook"
+    return webhook.rsplit("/", 1)[0] + "/health"
+
+
+def reply_timeout_s() -> float:
+    """How long the front door waits for Rasa's answer before apologising (RASA_REPLY_TIMEOUT_S)."""
+    return float(os.environ.get("RASA_REPLY_TIMEOUT_S") or 30)
+
+
 def tracker_store_url() -> str:
     """Rasa's conversations: PostgreSQL when the service database is, else var/tracker.db."""
     explicit = os.environ.get("TRACKER_STORE_URL")

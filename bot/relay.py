@@ -14,7 +14,7 @@ from urllib.parse import quote
 import aiohttp
 from sqlalchemy.orm import sessionmaker
 
-from aftersales import contact_log, customer_text, handoffs
+from aftersales import contact_log, customer_text, handoffs, outages
 from aftersales.models import Complaint, utcnow
 from aftersales.db import transaction
 from aftersales.privacy import mask_phones_in
@@ -24,8 +24,10 @@ from nlu.components.script import detect_language
 log = logging.getLogger(__name__)
 
 APOLOGY = {
-    "en": "Sorry, I can't answer right now. Your message is saved and our team will get back to you.",
-    "zh": "抱歉，系统暂时无法回复。您的消息已记录，工作人员会尽快联系您。",
+    "en": "Sorry, I can't answer right now. Your message is saved and our team will get back to you. "
+          "You can leave more details here for a person to read; once I'm back we carry on where we left off.",
+    "zh": "抱歉，系统暂时无法回复。您的消息已记录，工作人员会尽快联系您。"
+          "您可以继续留言说明情况，人工客服会看到；系统恢复后会接着刚才的对话继续。",
 }
 SLOW_DOWN = {
     "en": "You're sending messages faster than I can read them. Please wait a few seconds, then send one message.",
@@ -45,7 +47,8 @@ ChannelSender = Callable[[str, list[dict[str, Any]]], Awaitable[bool]]
 
 class Relay:
     def __init__(self, rasa_url: str, sessions: sessionmaker, timeout_s: float = 30.0,
-                 forward_to_staff: StaffForwarder | None = None, flood: FloodLimit | None = None):
+                 forward_to_staff: StaffForwarder | None = None, flood: FloodLimit | None = None,
+                 actions_health_url: str | None = None):
         self.webhook = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
         self.sessions = sessions
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
@@ -55,6 +58,9 @@ class Relay:
         self.channels: dict[str, ChannelSender] = {}  # conversation key prefix ("tg", "web") -> sender
         self._reachable: dict[str, Callable[[str], bool]] = {}
         self.flood = flood or FloodLimit.from_env()
+        # The action server's /health: when Rasa answers a turn with nothing, is it because the
+        # action server is down (Rasa then drops the turn's actions and says nothing)?
+        self.actions_health_url = actions_health_url
 
     def add_channel(self, prefix: str, sender: ChannelSender,
                     reachable: Callable[[str], bool] | None = None) -> None:
@@ -132,11 +138,37 @@ class Relay:
             replies = await self._ask_rasa(key, text)
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             log.error("Rasa did not answer %s: %r", key, error)
-            replies = [{"text": APOLOGY["en" if detect_language(text) == "en" else "zh"]}]
+            replies = None
+        if replies is None or (not replies and not await self._actions_healthy()):
+            replies = await self._unanswered(key, text)
         for reply in replies:
             if reply.get("text"):
                 await self._log(key, channel, "out", "bot", reply["text"])
         return replies
+
+    async def _unanswered(self, key: str, text: str) -> list[dict[str, Any]]:
+        """The bot could not answer: the customer is told their message is kept and a person
+        will reply, and supervisors are asked to (once per conversation and day)."""
+        def escalate() -> None:
+            with transaction(self.sessions) as session:
+                outages.ask_for_person(session, key, utcnow())
+
+        try:
+            await asyncio.to_thread(escalate)
+        except Exception:  # the database may be what is down; the apology still goes out
+            log.exception("could not ask a person to reply to %s", key)
+        return [{"text": APOLOGY["en" if detect_language(text) == "en" else "zh"]}]
+
+    async def _actions_healthy(self) -> bool:
+        if self.actions_health_url is None:
+            return True
+        if self._http is None:
+            self._http = aiohttp.ClientSession(timeout=self.timeout)
+        try:
+            async with self._http.get(self.actions_health_url, timeout=aiohttp.ClientTimeout(total=3)) as response:
+                return response.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return False
 
     async def _flooded(self, key: str, channel: str, text: str, verdict: str) -> list[dict[str, Any]]:
         """Over the flood limit: one polite word (the first time), then silence; logged."""
