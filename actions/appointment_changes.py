@@ -27,7 +27,7 @@ from actions.booking import (
     utter,
     wall_clock,
 )
-from actions.context import CustomerAction, language, sessions
+from actions.context import CustomerAction, language, saved_or_told, sessions
 from aftersales import appointments, capacity, contact_log, customers
 from aftersales import booking_text as text
 from aftersales.db import transaction
@@ -120,6 +120,7 @@ class ValidateChangeForm(Action, metaclass=ABCMeta):
     def name(self) -> Text:
         return f"validate_{self.form}"
 
+    @saved_or_told
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         requested = tracker.get_slot("requested_slot")
         with transaction(sessions()) as session:

@@ -20,7 +20,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import language, sessions
+from actions.context import asked_or_skipped, language, saved_or_told, sessions
 from aftersales import clock, appointments, capacity, contact_log, customers, reminders, stores
 from aftersales import booking_text as text
 from aftersales.db import transaction
@@ -123,6 +123,7 @@ class ValidateBookingForm(Action):
     def name(self) -> Text:
         return "validate_booking_form"
 
+    @saved_or_told
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         lang = language(tracker)
         state = BookingState(tracker)
@@ -401,6 +402,7 @@ class AskBookingSlot(Action, metaclass=ABCMeta):
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
 
+    @asked_or_skipped
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         lang = language(tracker)
         with transaction(sessions()) as session:

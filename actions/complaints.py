@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
+from sqlalchemy.exc import OperationalError
 
 from actions.appointment_changes import AskChangeSlot, ChangeTurn, ValidateChangeForm
 from actions.booking import entity, intent, payload, utter
@@ -149,18 +150,28 @@ class ValidateComplaintForm(ValidateChangeForm):
         return True
 
     def run(self, dispatcher, tracker, domain):
-        events = super().run(dispatcher, tracker, domain)
+        events = super().run(dispatcher, tracker, domain)  # retried there; what it wrote is committed
         slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+        try:
+            events += self.questions_to_skip(tracker, slots)
+        except OperationalError:  # the database went away: the form asks them instead
+            pass
+        return events
+
+    @staticmethod
+    def questions_to_skip(tracker, slots) -> list:
+        """Questions with nothing to offer: no recent visit to pick, no explanation to give."""
+        skip = []
         with transaction(sessions()) as session:
             customer = customers.customer_of(session, tracker.sender_id)
             if customer is not None and slots.get("complaint_order") is None and \
                     not complaints.recent_orders(session, customer.id, now(), days=365):
-                events.append(SlotSet("complaint_order", "none"))  # nothing to offer: not asked
+                skip.append(SlotSet("complaint_order", "none"))  # nothing to offer: not asked
                 slots["complaint_order"] = "none"
             if slots.get("complaint_remedy") is None and slots.get("complaint_order") and slots.get("complaint_category"):
                 if remedy_text(session, slots, language(tracker), customer) is None:
-                    events.append(SlotSet("complaint_remedy", "none"))  # nothing the bot can explain itself
-        return events
+                    skip.append(SlotSet("complaint_remedy", "none"))  # nothing the bot can explain itself
+        return skip
 
     @staticmethod
     def order(turn: ChangeTurn) -> str:

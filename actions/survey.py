@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import entity, intent, now, utter
 from actions.complaints import local
-from actions.context import CustomerAction, language, sessions
+from actions.context import CustomerAction, language, saved_or_told, sessions
 from aftersales import complaints, contact_log, surveys
 from aftersales.db import transaction
 from aftersales.models import RepairOrder, Store, Vehicle
@@ -116,6 +116,7 @@ class ValidateSurveyForm(Action):
     def name(self) -> Text:
         return "validate_survey_form"
 
+    @saved_or_told
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         requested = tracker.get_slot("requested_slot")
         if requested not in SURVEY_SLOTS:

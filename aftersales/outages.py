@@ -25,3 +25,15 @@ def ask_for_person(session: Session, conversation_key: str, now: datetime) -> Es
     session.add(escalation)
     session.flush()
     return escalation
+
+
+NOT_SAVED = {
+    "en": "Sorry, our system could not save that just now, so nothing was recorded. "
+          "Please send the same answer again in a minute, or ask for a person.",
+    "zh": "抱歉，系统刚才未能保存，这一步没有记录下来。请稍后再发送一次同样的回复，或者要求转人工。",
+}
+
+
+def not_saved(language: str | None) -> str:
+    """What a customer is told when the database refused a write after the retries."""
+    return NOT_SAVED["en" if (language or "").startswith("en") else "zh"]
