@@ -4,6 +4,7 @@ care scheduler). Every question can be skipped, "stop" ends it, and a low follow
 complaint (aftersales/surveys.py decides; this only talks)."""
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, Text
 
 from rasa_sdk import Action, Tracker
@@ -82,10 +83,13 @@ class StartSurvey(CustomerAction):
                    reference=reference) + "\n" + say("scale", lang)
 
 
-class AskSurveySlot(Action):
-    """One question of the survey, with its answer buttons."""
+class AskSurveySlot(Action, metaclass=ABCMeta):
+    """One question of the survey, with its answer buttons (one subclass per slot, below)."""
 
-    slot = ""
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The survey slot this asks for (a subclass sets it as a class attribute)."""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
