@@ -42,6 +42,7 @@ from telegram.ext import (
 )
 
 from bot import telegram_text
+from bot.telegram_retry import deliver
 from bot.relay import Relay
 
 LOCATION = "__location__"  # actions.booking.LOCATION: a button asking for the customer's location
@@ -335,13 +336,14 @@ async def show(bot: Bot, relay: Relay, chat_id: int, messages: list[dict[str, An
         inline = [b for b in buttons if b["payload"] != LOCATION]
         pieces = split_text(message.get("text") or "") or (["👇"] if inline else [])
         for number, piece in enumerate(pieces, start=1):
-            await bot.send_message(chat_id, as_html(piece), parse_mode=ParseMode.HTML,
-                                   reply_markup=keyboard(inline) if number == len(pieces) else None)
+            markup = keyboard(inline) if number == len(pieces) else None
+            await deliver(lambda: bot.send_message(chat_id, as_html(piece), parse_mode=ParseMode.HTML,
+                                                   reply_markup=markup))
         for button in (b for b in buttons if b["payload"] == LOCATION):
-            await bot.send_message(chat_id, button["title"], reply_markup=ReplyKeyboardMarkup(
+            await deliver(lambda: bot.send_message(chat_id, button["title"], reply_markup=ReplyKeyboardMarkup(
                 [[KeyboardButton(button["title"], request_location=True)]],
                 one_time_keyboard=True, resize_keyboard=True,
-            ))
+            )))
 
 
 def as_html(text: str) -> str:
