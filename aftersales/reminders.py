@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from aftersales import booking_text as text
@@ -87,6 +87,16 @@ def message(appointment: Appointment, store: Store, language: str | None) -> str
                 f"{store.name_en} ({names}). Reply \"stop reminders\" to stop these messages.")
     return (f"温馨提醒：您的预约 {appointment.reference} 在明天 {when}，{store.name}（{names}）。"
             f"回复“退订”不再接收提醒。")
+
+
+def claim(session: Session, appointment_id: int, now: datetime) -> bool:
+    """Marks the reminder sent unless another round already did (a scheduler restarted while
+    the old one was still finishing, or two front doors): one conditional UPDATE, so exactly one
+    of them gets True and sends it, on SQLite and PostgreSQL alike."""
+    query = (update(Appointment)
+             .where(Appointment.id == appointment_id, Appointment.reminder_sent_at.is_(None))
+             .values(reminder_sent_at=now).execution_options(synchronize_session=False))
+    return session.execute(query).rowcount == 1
 
 
 def mark_sent(session: Session, appointment_id: int, now: datetime) -> None:

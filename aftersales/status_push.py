@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from aftersales import progress, reminders, stores, surveys
@@ -49,6 +49,20 @@ def due(session: Session, now: datetime) -> list[Push]:
             push.messages.append(approval_message(session, session.get(RepairOrder, order_id),
                                                   _language(session, session.get(RepairOrder, order_id))))
     return list(pushes.values())
+
+
+def claim(session: Session, push: Push, now: datetime) -> bool:
+    """Marks the push's stages and items as dealt with, True when this round got all of them:
+    conditional UPDATEs, so two rounds that read the same push (a restart, two front doors)
+    send it once. Claimed before sending: what is sent is in the contact log in any case."""
+    claimed = 0
+    for model, column, ids in ((RepairOrderEvent, RepairOrderEvent.pushed_at, push.event_ids),
+                               (RepairOrderItem, RepairOrderItem.notified_at, push.item_ids)):
+        if ids:
+            query = (update(model).where(model.id.in_(ids), column.is_(None)).values({column.key: now})
+                     .execution_options(synchronize_session=False))
+            claimed += session.execute(query).rowcount
+    return claimed == len(push.event_ids) + len(push.item_ids)
 
 
 def mark(session: Session, push: Push, now: datetime) -> None:

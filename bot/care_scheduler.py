@@ -12,6 +12,7 @@ import logging
 import os
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
 from aftersales import clock, reminders, status_push, surveys
@@ -46,11 +47,12 @@ async def send_pushes(relay, now: datetime) -> int:
     pushes = await asyncio.to_thread(_in_transaction, relay.sessions, status_push.due, now)
     sent = 0
     for push in pushes:
+        if not await asyncio.to_thread(_in_transaction, relay.sessions, status_push.claim, push, now):
+            continue  # another round (before a restart, or another front door) has it
         if push.messages and push.conversation_key:
             if not await relay.to_customer(push.conversation_key, push.messages):
                 log.info("status push to %s waits in the contact log (not reachable now)", push.conversation_key)
             sent += 1
-        await asyncio.to_thread(_in_transaction, relay.sessions, status_push.mark, push, now)
     return sent
 
 
@@ -84,10 +86,13 @@ def _due_followups(session, now: datetime) -> list[tuple[int, str, str | None]]:
 
 def _claim(session, order_id: int, now: datetime) -> bool:
     """Marks the follow-up sent and opens its survey; False when it was claimed already."""
-    order = session.get(RepairOrder, order_id)
-    if order.followup_sent_at is not None:
+    claimed = session.execute(
+        update(RepairOrder).where(RepairOrder.id == order_id, RepairOrder.followup_sent_at.is_(None))
+        .values(followup_sent_at=now).execution_options(synchronize_session=False)
+    ).rowcount == 1  # one conditional UPDATE: two rounds at once cannot both claim it
+    if not claimed:
         return False
-    order.followup_sent_at = now
+    order = session.get(RepairOrder, order_id)
     return surveys.start(session, session.get(Customer, order.customer_id), now, order=order) is not None
 
 

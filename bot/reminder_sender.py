@@ -37,7 +37,8 @@ async def send_due(relay, now: datetime | None = None) -> int:
         key = contact_log.conversation_key(reminder.channel, reminder.external_id)
         if reminder.channel == "telegram" and not relay.reachable(key):
             continue  # Telegram is off: keep it for when it is on
-        await asyncio.to_thread(_mark_sent, relay.sessions, reminder.appointment_id, now)
+        if not await asyncio.to_thread(_claim, relay.sessions, reminder.appointment_id, now):
+            continue  # another round (before a restart, or another front door) sent it
         await relay.to_customer(key, [{"text": reminder.text}])
         sent += 1
     if sent:
@@ -50,6 +51,6 @@ def _due(sessions, now: datetime) -> list[reminders.Reminder]:
         return reminders.due(session, now)
 
 
-def _mark_sent(sessions, appointment_id: int, now: datetime) -> None:
+def _claim(sessions, appointment_id: int, now: datetime) -> bool:
     with transaction(sessions) as session:
-        reminders.mark_sent(session, appointment_id, now)
+        return reminders.claim(session, appointment_id, now)
