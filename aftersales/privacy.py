@@ -19,6 +19,9 @@ def mask_phones_in(text: str) -> str:
     return _PHONE.sub(lambda m: mask_phone(m.group(1)) if _looks_like_phone(m.group(1)) else m.group(1), text)
 
 
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\b")  # 2026-11-23 (18:30): a date, not a phone
+
+
 def _looks_like_phone(candidate: str) -> bool:
     digits = re.sub(r"\D", "", candidate)
-    return 10 <= len(digits) <= 15
+    return 10 <= len(digits) <= 15 and not _DATE.match(candidate)
