@@ -14,7 +14,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test train shell migrate seed lock clean install install-test eval-nlu workshop
+.PHONY: help run test train shell migrate seed lock clean install install-test eval-nlu workshop reliability
 
 help:
 	@echo "make run    - install, migrate, seed the demo dealer, train if needed, start everything"
@@ -22,6 +22,7 @@ help:
 	@echo "make train  - train the Rasa model if training data, domain or config changed"
 	@echo "make shell  - chat with the running bot in this terminal (after make run)"
 	@echo "make eval-nlu - cross-validated intent/entity F1 per language, time accuracy, out-of-scope rejection"
+	@echo "make reliability - fault-injection and bad-input suites, with faults, inputs, server errors and losses"
 	@echo "make workshop ARGS='list' - move repair orders through stages, add items (see aftersales/workshop_cli.py)"
 	@echo "make migrate | make seed | make lock | make clean"
 
@@ -64,6 +65,10 @@ train: install
 
 test: install-test train
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Faults injected and bad input (pytest -m reliability), with the figures (scripts/reliability.py).
+reliability: install-test train
+	$(PY) scripts/reliability.py $(PYTEST_ARGS)
 
 eval-nlu: install-test
 	$(PY) scripts/eval_nlu.py

@@ -1,9 +1,11 @@
-"""The service database locked (another writer holds SQLite's lock) while a customer confirms a
-booking or files a complaint: a short outage is waited out and the booking is confirmed as saved;
+"""The service database unavailable (SQLite locked by another writer; PostgreSQL unreachable, its
+connections cut) while a customer confirms a booking or files a complaint: a short outage is waited out and the booking is confirmed as saved;
 a long one gets "nothing was saved" - never a confirmation of something lost - and the same
 answer works once the database is back."""
 from __future__ import annotations
 
+import contextlib
+import socket
 import sqlite3
 import threading
 import time
@@ -22,6 +24,7 @@ from aftersales.db import make_engine, make_sessionmaker, transaction
 from aftersales.models import Appointment, Complaint
 from tests.actions.conversation import Conversation, ent, time_entity
 from tests.aftersales.small_dealer import NOW, local, make_customer, make_store
+from tests.e2e.stack import free_port
 from tests.reliability import tally
 
 pytestmark = pytest.mark.reliability
@@ -29,11 +32,19 @@ pytestmark = pytest.mark.reliability
 
 @pytest.fixture
 def locked_db(engine, db_url, monkeypatch):
-    """Sessions with a 0.2 s busy timeout on the test's SQLite file, and a way to hold its lock."""
-    if make_url(db_url).get_backend_name() != "sqlite":
-        pytest.skip("holds SQLite's write lock; PostgreSQL's outage is a stopped server (docs/reliability.md)")
+    """The actions on the test's database through something that can take it away: SQLite's
+    write lock held by another connection (0.2 s busy timeout), or PostgreSQL behind a TCP proxy
+    that can be closed (connections refused and cut, as when the server is stopped)."""
     monkeypatch.setenv("SQLITE_BUSY_TIMEOUT_S", "0.2")
-    quick = make_engine(db_url)
+    url = make_url(db_url)
+    proxy = None
+    if url.get_backend_name() == "sqlite":
+        outage = lambda seconds: Lock(url.database, seconds)  # noqa: E731
+        quick = make_engine(db_url)
+    else:
+        proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+        outage = proxy.down_for
+        quick = make_engine(url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False))
     sessions = make_sessionmaker(quick)
     for module in (context, booking, changes, prices, complaints_actions):
         monkeypatch.setattr(module, "sessions", lambda: sessions)
@@ -43,8 +54,10 @@ def locked_db(engine, db_url, monkeypatch):
         make_store(session)
         make_customer(session, "粤B12345", "13812345678")
         customers.link(session, "web:known", "粤B12345", "13812345678", NOW)
-    yield sessions, make_url(db_url).database
+    yield sessions, outage
     quick.dispose()
+    if proxy is not None:
+        proxy.close()
 
 
 class Lock:
@@ -75,6 +88,79 @@ class Lock:
         return False
 
 
+class TcpProxy:
+    """PostgreSQL's port, forwarded; `down_for(s)` refuses and cuts connections for s seconds."""
+
+    def __init__(self, host: str, port: int):
+        self.target, self.port = (host, port), free_port()
+        self.listener: socket.socket | None = None
+        self.open_sockets: list[socket.socket] = []
+        self.up()
+
+    def up(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            self.open_sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def down(self) -> None:
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        self.listener.close()
+        for sock in self.open_sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.open_sockets = []
+
+    def close(self) -> None:
+        self.down()
+
+    def down_for(self, seconds: float) -> "Outage":
+        return Outage(self, seconds)
+
+
+class Outage:
+    def __init__(self, proxy: TcpProxy, seconds: float):
+        self.proxy, self.seconds, self.done = proxy, seconds, threading.Event()
+
+    def __enter__(self):
+        self.proxy.down()
+        threading.Timer(self.seconds, self._back).start()
+        return self
+
+    def _back(self) -> None:
+        self.proxy.up()
+        self.done.set()
+
+    def released(self) -> None:
+        assert self.done.wait(self.seconds + 5)
+
+    def __exit__(self, *exc):
+        return False
+
+
 def _up_to_confirmation() -> Conversation:
     chat = Conversation("web:known")
     chat.say("book_appointment", "我想明天上午10点给粤B12345做个小保养", [
@@ -88,41 +174,41 @@ def _booked(sessions) -> list[str]:
         return list(session.execute(select(Appointment.reference)).scalars())
 
 
-def test_a_short_lock_is_waited_out_and_the_booking_is_saved_and_confirmed(locked_db):
-    sessions, path = locked_db
+def test_a_short_outage_is_waited_out_and_the_booking_is_saved_and_confirmed(locked_db):
+    sessions, outage = locked_db
     chat = _up_to_confirmation()
-    with Lock(path, 1.5):
+    with outage(1.5):
         said = chat.texts(chat.say("affirm", "确认"))
-    tally("database locked 1.5 s at a booking", faults=1, lost=int("预约成功" in said and not _booked(sessions)))
+    tally("database unavailable 1.5 s at a booking", faults=1, lost=int("预约成功" in said and not _booked(sessions)))
     assert "预约成功！预约号 AP-20261124-0001" in said
     assert _booked(sessions) == ["AP-20261124-0001"]
 
 
-def test_a_long_lock_is_told_as_not_saved_and_the_same_answer_books_once_it_is_back(locked_db):
-    sessions, path = locked_db
+def test_a_long_outage_is_told_as_not_saved_and_the_same_answer_books_once_it_is_back(locked_db):
+    sessions, outage = locked_db
     chat = _up_to_confirmation()
-    with Lock(path, 6) as lock:
+    with outage(6) as lock:
         said = chat.texts(chat.say("affirm", "确认"))
     lock.released()
     lost = int("预约成功" in said and not _booked(sessions))
     assert "系统刚才未能保存" in said and "预约成功" not in said
     assert _booked(sessions) == []
     again = chat.texts(chat.say("affirm", "确认"))
-    tally("database locked 6 s at a booking", faults=1, lost=lost)
+    tally("database unavailable 6 s at a booking", faults=1, lost=lost)
     assert "预约成功！预约号 AP-20261124-0001" in again and _booked(sessions) == ["AP-20261124-0001"]
 
 
-def test_a_complaint_during_a_long_lock_is_not_confirmed_and_is_filed_when_told_again(locked_db):
-    sessions, path = locked_db
+def test_a_complaint_during_a_long_outage_is_not_confirmed_and_is_filed_when_told_again(locked_db):
+    sessions, outage = locked_db
     chat = Conversation("web:known")
     chat.say("file_complaint", "上周在你们这做的保养，收费比报价多了300块", form="complaint_form")
     chat.say("affirm", "对")
-    with Lock(path, 6) as lock:
+    with outage(6) as lock:
         said = chat.texts(chat.say("inform", "把多收的钱退给我"))
     lock.released()
     with transaction(sessions) as session:
         filed = list(session.execute(select(Complaint.reference)).scalars())
-    tally("database locked 6 s at a complaint", faults=1, lost=int("已记录您的投诉" in said and not filed))
+    tally("database unavailable 6 s at a complaint", faults=1, lost=int("已记录您的投诉" in said and not filed))
     assert "已记录您的投诉" not in said and "系统刚才未能保存" in said and filed == []
     again = chat.texts(chat.say("inform", "把多收的钱退给我"))
     assert "已记录您的投诉，编号 CP-2026-00001" in again

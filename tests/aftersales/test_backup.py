@@ -1,12 +1,16 @@
 """A backup taken, the database changed, the backup restored: the change is gone, the rest is back."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from aftersales import backup, contact_log
 from aftersales.db import transaction
 from aftersales.models import ContactLog, Customer
 from tests.aftersales.small_dealer import make_customer, make_store
+from tests.reliability import tally
+
+pytestmark = pytest.mark.reliability
 
 
 def _texts(sessions) -> list[str]:
@@ -26,6 +30,7 @@ def test_a_restore_brings_back_the_database_as_it_was_at_the_backup(sessions, en
         session.execute(select(Customer)).scalar().name = "changed"
     engine.dispose()  # the bot is stopped for a restore
     backup.restore(db_url, saved)
+    tally("database restored from a backup", faults=1, lost=int(_texts(sessions) != ["before the backup"]))
     assert _texts(sessions) == ["before the backup"]
     with transaction(sessions) as session:
         assert session.execute(select(Customer.name)).scalar() == "张先生"
