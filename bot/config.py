@@ -17,6 +17,24 @@ def rasa_url() -> str:
     return os.environ.get("RASA_URL") or f"http://127.0.0.1:{port('RASA_PORT')}"
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def rasa_auth_token() -> str | None:
+    """RASA_AUTH_TOKEN: Rasa's HTTP API (trackers, trigger_intent, model/parse) asks for it."""
+    return os.environ.get("RASA_AUTH_TOKEN", "").strip() or None
+
+
+def rasa_exposure_problem() -> str | None:
+    """Why the product must not start: Rasa's HTTP API reachable from other machines without a
+    token would let anyone read every conversation and speak as the bot."""
+    host = os.environ.get("RASA_HOST", "127.0.0.1").strip()
+    if host not in LOOPBACK and rasa_auth_token() is None:
+        return (f"RASA_HOST={host} exposes Rasa's HTTP API beyond this machine: set RASA_AUTH_TOKEN "
+                "too, or keep RASA_HOST=127.0.0.1")
+    return None
+
+
 def actions_health_url() -> str:
     """The action server's health check, next to the webhook Rasa calls (ACTION_ENDPOINT_URL)."""
     webhook = os.environ.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{port('ACTIONS_PORT')}/webhook"

@@ -9,7 +9,7 @@ import signal
 from aiohttp import web
 
 from aftersales.db import make_engine, make_sessionmaker
-from bot.config import actions_health_url, port, rasa_url, reply_timeout_s
+from bot.config import actions_health_url, port, rasa_auth_token, rasa_url, reply_timeout_s
 from bot import care_scheduler, reminder_sender, retention, sla_scheduler
 from bot.relay import Relay
 from bot.web import make_app
@@ -19,7 +19,7 @@ log = logging.getLogger("bot.frontdoor")
 
 async def serve() -> None:
     relay = Relay(rasa_url(), make_sessionmaker(make_engine()), timeout_s=reply_timeout_s(),
-                  actions_health_url=actions_health_url())
+                  actions_health_url=actions_health_url(), auth_token=rasa_auth_token())
     runner = web.AppRunner(make_app(relay), access_log=None)
     await runner.setup()
     host = os.environ.get("WEB_HOST", "0.0.0.0")

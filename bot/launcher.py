@@ -13,12 +13,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aftersales.migrate import upgrade
 from aftersales.settings import PROJECT_ROOT, VAR_DIR
-from bot.config import child_env, port
+from bot.config import child_env, port, rasa_auth_token, rasa_exposure_problem
 from bot.training import ensure_model
 
 log = logging.getLogger("launcher")
@@ -40,6 +41,7 @@ def children(model: Path) -> list[Child]:
     bin_dir = Path(sys.executable).parent
     rasa = str(bin_dir / "rasa")
     rasa_port, actions_port, web_port = port("RASA_PORT"), port("ACTIONS_PORT"), port("WEB_PORT")
+    token = rasa_auth_token()
     return [
         Child(
             "action server",
@@ -52,8 +54,8 @@ def children(model: Path) -> list[Child]:
                 rasa, "run", "--model", str(model), "--enable-api",
                 "--interface", os.environ.get("RASA_HOST", "127.0.0.1"), "--port", str(rasa_port),
                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-            ],
-            f"http://127.0.0.1:{rasa_port}/status",
+            ] + (["--auth-token", token] if token else []),
+            f"http://127.0.0.1:{rasa_port}/status" + (f"?token={quote(token)}" if token else ""),
         ),
         Child(
             "front door",
@@ -169,6 +171,10 @@ def print_urls() -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    problem = rasa_exposure_problem()
+    if problem:
+        log.error(problem)
+        return 2
     env = child_env()
     os.environ["DATABASE_URL"] = env["DATABASE_URL"]  # migrate and seed the same database
     model = prepare(env)

@@ -48,7 +48,7 @@ ChannelSender = Callable[[str, list[dict[str, Any]]], Awaitable[bool]]
 class Relay:
     def __init__(self, rasa_url: str, sessions: sessionmaker, timeout_s: float = 30.0,
                  forward_to_staff: StaffForwarder | None = None, flood: FloodLimit | None = None,
-                 actions_health_url: str | None = None):
+                 actions_health_url: str | None = None, auth_token: str | None = None):
         self.webhook = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
         self.sessions = sessions
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
@@ -61,6 +61,9 @@ class Relay:
         # The action server's /health: when Rasa answers a turn with nothing, is it because the
         # action server is down (Rasa then drops the turn's actions and says nothing)?
         self.actions_health_url = actions_health_url
+        # Rasa's HTTP API token (RASA_AUTH_TOKEN) for the conversation endpoints; the REST
+        # channel's webhook does not ask for it.
+        self.api_params = {"token": auth_token} if auth_token else {}
 
     def add_channel(self, prefix: str, sender: ChannelSender,
                     reachable: Callable[[str], bool] | None = None) -> None:
@@ -103,7 +106,8 @@ class Relay:
             self._http = aiohttp.ClientSession(timeout=self.timeout)
         url = f"{self.rasa_url}/conversations/{quote(key, safe='')}/trigger_intent"
         try:
-            async with self._http.post(url, json={"name": intent, "entities": entities or {}}) as response:
+            async with self._http.post(url, json={"name": intent, "entities": entities or {}},
+                                       params=self.api_params) as response:
                 response.raise_for_status()
                 messages = (await response.json()).get("messages") or []
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
@@ -189,7 +193,7 @@ class Relay:
             self._http = aiohttp.ClientSession(timeout=self.timeout)
         url = f"{self.rasa_url}/conversations/{quote(key, safe='')}/tracker?include_events=NONE"
         try:
-            async with self._http.get(url) as response:
+            async with self._http.get(url, params=self.api_params) as response:
                 response.raise_for_status()
                 return ((await response.json()).get("slots") or {}).get("language")
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
