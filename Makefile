@@ -8,13 +8,14 @@ PY := $(BIN)/python
 PIP := $(PY) -m pip --disable-pip-version-check
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
+BENCH_INSTALLED := $(VENV)/.installed-bench
 NODE_INSTALLED := node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test train shell migrate seed lock clean install install-test eval-nlu workshop reliability
+.PHONY: help run test train shell migrate seed lock clean install install-test eval-nlu workshop reliability bench
 
 help:
 	@echo "make run    - install, migrate, seed the demo dealer, train if needed, start everything"
@@ -22,6 +23,7 @@ help:
 	@echo "make train  - train the Rasa model if training data, domain or config changed"
 	@echo "make shell  - chat with the running bot in this terminal (after make run)"
 	@echo "make eval-nlu - cross-validated intent/entity F1 per language, time accuracy, out-of-scope rejection"
+	@echo "make bench  - latency, throughput, memory, training and cold start against a stock rasa init assistant"
 	@echo "make reliability - fault-injection and bad-input suites, with faults, inputs, server errors and losses"
 	@echo "make workshop ARGS='list' - move repair orders through stages, add items (see aftersales/workshop_cli.py)"
 	@echo "make migrate | make seed | make lock | make clean"
@@ -35,6 +37,10 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 $(TEST_INSTALLED): $(INSTALLED)
 	$(PIP) install --progress-bar on -c constraints.txt -e '.[test]'
+	@touch $@
+
+$(BENCH_INSTALLED): $(TEST_INSTALLED)
+	$(PIP) install --progress-bar on -c constraints.txt -e '.[test,bench]'
 	@touch $@
 
 # JavaScript from package.json (the widget, and the emulated Telegram Bot API the tests run
@@ -73,6 +79,11 @@ reliability: install-test train
 eval-nlu: install-test
 	$(PY) scripts/eval_nlu.py
 
+# Our stack against a stock `rasa init` assistant at 1/10/50/200 concurrent conversations
+# (bench/run.py; BENCH_ARGS='--seconds 10 --skip-training' for a quicker look).
+bench: $(BENCH_INSTALLED) train
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 shell: install
 	$(PY) -m bot.shell
 
@@ -89,7 +100,7 @@ workshop: install
 lock:
 	rm -rf /tmp/dealer-care-lock && $$(scripts/find-python.sh) -m venv /tmp/dealer-care-lock
 	/tmp/dealer-care-lock/bin/pip install --quiet --upgrade pip setuptools wheel
-	/tmp/dealer-care-lock/bin/pip install --quiet -e '.[test]'
+	/tmp/dealer-care-lock/bin/pip install --quiet -e '.[test,bench]'
 	{ echo "# Exact versions for a reproducible install (make lock regenerates it)."; \
 	  /tmp/dealer-care-lock/bin/pip freeze --all --exclude-editable | grep -v '^dealer-care'; } > constraints.txt
 

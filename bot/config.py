@@ -35,6 +35,19 @@ def rasa_exposure_problem() -> str | None:
     return None
 
 
+def replicas_problem() -> str | None:
+    """Why several Rasa replicas must not start: they would each lock conversations in their own
+    memory and write the same conversation at once, interleaving or losing its events."""
+    if int(os.environ.get("RASA_REPLICAS") or 1) <= 1:
+        return None
+    if not os.environ.get("REDIS_URL"):
+        return "RASA_REPLICAS > 1 needs REDIS_URL: the replicas lock each conversation in Redis"
+    if tracker_store_url().startswith("sqlite"):
+        return ("RASA_REPLICAS > 1 needs a PostgreSQL tracker store (DATABASE_URL or TRACKER_STORE_URL): "
+                "one SQLite file is not shared safely by several servers")
+    return None
+
+
 def actions_health_url() -> str:
     """The action server's health check, next to the webhook Rasa calls (ACTION_ENDPOINT_URL)."""
     webhook = os.environ.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{port('ACTIONS_PORT')}/webhook"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from aftersales.migrate import upgrade
 from aftersales.settings import PROJECT_ROOT, VAR_DIR
-from bot.config import child_env, port, rasa_auth_token, rasa_exposure_problem
+from bot.config import child_env, port, rasa_auth_token, rasa_exposure_problem, replicas_problem
 from bot.training import ensure_model
 
 log = logging.getLogger("launcher")
@@ -35,34 +35,53 @@ class Child:
     health_url: str
     process: subprocess.Popen | None = None
     restarts: list[float] = field(default_factory=list)  # monotonic times of recent restarts
+    env: dict[str, str] = field(default_factory=dict)  # on top of the shared environment
+
+
+def replicas(name: str) -> int:
+    """RASA_REPLICAS / ACTIONS_REPLICAS: how many of each server this machine runs (default 1)."""
+    return max(int(os.environ.get(name) or 1), 1)
 
 
 def children(model: Path) -> list[Child]:
-    bin_dir = Path(sys.executable).parent
-    rasa = str(bin_dir / "rasa")
-    rasa_port, actions_port, web_port = port("RASA_PORT"), port("ACTIONS_PORT"), port("WEB_PORT")
-    token = rasa_auth_token()
-    return [
-        Child(
-            "action server",
-            [rasa, "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-            f"http://127.0.0.1:{actions_port}/health",
-        ),
-        Child(
-            "rasa server",
-            [
-                rasa, "run", "--model", str(model), "--enable-api",
-                "--interface", os.environ.get("RASA_HOST", "127.0.0.1"), "--port", str(rasa_port),
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-            ] + (["--auth-token", token] if token else []),
-            f"http://127.0.0.1:{rasa_port}/status" + (f"?token={quote(token)}" if token else ""),
-        ),
-        Child(
-            "front door",
-            [sys.executable, "-m", "bot.frontdoor"],
-            f"http://127.0.0.1:{web_port}/healthz",
-        ),
+    """The action servers, the Rasa servers and the front door. Rasa replica i listens on
+    RASA_PORT + i and calls action server i mod ACTIONS_REPLICAS (on ACTIONS_PORT + that)."""
+    web_port = port("WEB_PORT")
+    actions = [action_server(i) for i in range(replicas("ACTIONS_REPLICAS"))]
+    servers = [rasa_server(i, model, actions[i % len(actions)]) for i in range(replicas("RASA_REPLICAS"))]
+    return actions + servers + [
+        Child("front door", [sys.executable, "-m", "bot.frontdoor"], f"http://127.0.0.1:{web_port}/healthz"),
     ]
+
+
+def _numbered(name: str, i: int) -> str:
+    return name if i == 0 else f"{name} {i + 1}"
+
+
+def action_server(i: int) -> Child:
+    actions_port = port("ACTIONS_PORT") + i
+    return Child(
+        _numbered("action server", i),
+        [str(Path(sys.executable).parent / "rasa"), "run", "actions", "--port", str(actions_port),
+         "--actions", "actions"],
+        f"http://127.0.0.1:{actions_port}/health",
+    )
+
+
+def rasa_server(i: int, model: Path, actions: Child) -> Child:
+    rasa_port, token = port("RASA_PORT") + i, rasa_auth_token()
+    return Child(
+        _numbered("rasa server", i),
+        [
+            str(Path(sys.executable).parent / "rasa"), "run", "--model", str(model), "--enable-api",
+            "--interface", os.environ.get("RASA_HOST", "127.0.0.1"), "--port", str(rasa_port),
+            "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        ] + (["--auth-token", token] if token else []),
+        f"http://127.0.0.1:{rasa_port}/status" + (f"?token={quote(token)}" if token else ""),
+        # One action server keeps ACTION_ENDPOINT_URL as configured (it may be on another host).
+        env={"ACTION_ENDPOINT_URL": actions.health_url.rsplit("/", 1)[0] + "/webhook"}
+        if replicas("ACTIONS_REPLICAS") > 1 else {},
+    )
 
 
 class Supervisor:
@@ -76,7 +95,8 @@ class Supervisor:
             self._spawn(kid)
 
     def _spawn(self, kid: Child) -> None:
-        kid.process = subprocess.Popen(kid.command, cwd=PROJECT_ROOT, env=self.env, start_new_session=True)
+        kid.process = subprocess.Popen(kid.command, cwd=PROJECT_ROOT, env={**self.env, **kid.env},
+                                       start_new_session=True)
         log.info("started %s (pid %d)", kid.name, kid.process.pid)
 
     def restart(self, kid: Child) -> bool:
@@ -171,7 +191,7 @@ def print_urls() -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
-    problem = rasa_exposure_problem()
+    problem = rasa_exposure_problem() or replicas_problem()
     if problem:
         log.error(problem)
         return 2

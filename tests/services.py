@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def in_ci() -> bool:
@@ -43,18 +44,53 @@ def _start_postgres() -> None:
         )
 
 
+def postgres_up() -> bool:
+    return _postgres_up()
+
+
+def redis_up() -> bool:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def _start_redis() -> None:
+    subprocess.run(
+        ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
+         "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"],
+        check=False,
+        capture_output=True,
+    )
+
+
+def _require(name: str, url: str, is_up, start) -> str:
+    """`url` of a reachable server, starting it under CI; skips elsewhere."""
+    if is_up():
+        return url
+    if not in_ci():
+        pytest.skip(f"{name} not reachable at {make_url(url).host}; runs under CI=true")
+    start()
+    for _ in range(30):
+        if is_up():
+            return url
+        time.sleep(1)
+    pytest.fail(f"CI=true and {name} at {url} is down and could not be started")
+
+
 def require_postgres() -> str:
     """The admin URL of a reachable PostgreSQL, starting it under CI; skips elsewhere."""
-    if _postgres_up():
-        return POSTGRES_URL
-    if not in_ci():
-        pytest.skip(f"PostgreSQL not reachable at {make_url(POSTGRES_URL).host}; runs under CI=true")
-    _start_postgres()
-    for _ in range(30):
-        if _postgres_up():
-            return POSTGRES_URL
-        time.sleep(1)
-    pytest.fail(f"CI=true and PostgreSQL at {POSTGRES_URL} is down and could not be started")
+    return _require("PostgreSQL", POSTGRES_URL, _postgres_up, _start_postgres)
+
+
+def require_redis() -> str:
+    """The URL of a reachable Redis, starting it under CI; skips elsewhere."""
+    return _require("Redis", REDIS_URL, redis_up, _start_redis)
 
 
 def create_database(admin_url: str, name: str) -> str:

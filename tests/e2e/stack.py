@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -14,18 +15,33 @@ from pathlib import Path
 
 from aftersales.settings import PROJECT_ROOT
 
+STARTED = re.compile(r"started (.+) \(pid (\d+)\)")
 
-def free_port() -> int:
+
+def free_port(span: int = 1) -> int:
+    """A port nobody listens on; with `span`, the ports after it are free too (for replicas)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            first = sock.getsockname()[1]
+        if span == 1 or all(_bindable(first + k) for k in range(1, span)):
+            return first
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
 
 
 class Stack:
     """The launcher with its three processes, on free ports and a private var/ directory."""
 
-    def __init__(self, var_dir: Path, extra_env: dict[str, str] | None = None):
-        self.ports = {name: free_port() for name in ("RASA_PORT", "ACTIONS_PORT", "WEB_PORT")}
+    def __init__(self, var_dir: Path, extra_env: dict[str, str] | None = None, replicas: int = 1):
+        self.ports = {name: free_port(replicas) for name in ("RASA_PORT", "ACTIONS_PORT", "WEB_PORT")}
         self.env = dict(os.environ, VAR_DIR=str(var_dir), **{k: str(v) for k, v in self.ports.items()})
         self.env.pop("DATABASE_URL", None)
         self.env.update(extra_env or {})
@@ -52,7 +68,17 @@ class Stack:
             self.lines.append(line)
 
     def child_pids(self) -> list[int]:
-        return [int(line.rsplit("pid ", 1)[1].rstrip(")\n")) for line in self.lines if "(pid " in line]
+        """Every process the launcher started, restarted ones included, oldest first."""
+        return [int(match.group(2)) for match in map(STARTED.search, self.lines) if match]
+
+    def children(self) -> dict[str, int]:
+        """The launcher's processes by name ("rasa server 2" ...), as it last started them."""
+        found = {}
+        for line in self.lines:
+            match = STARTED.search(line)
+            if match:
+                found[match.group(1)] = int(match.group(2))
+        return found
 
     def stop(self, sig: int = signal.SIGINT, timeout_s: float = 60) -> int:
         self.process.send_signal(sig)
@@ -69,8 +95,8 @@ class Stack:
         log = Path(self.env["VAR_DIR"]) / "stack.log"  # what the processes said, to read after a failure
         log.write_text("".join(self.lines))
 
-    def url(self, port_name: str, path: str) -> str:
-        return f"http://127.0.0.1:{self.ports[port_name]}{path}"
+    def url(self, port_name: str, path: str, replica: int = 0) -> str:
+        return f"http://127.0.0.1:{self.ports[port_name] + replica}{path}"
 
 
 def post_json(url: str, body: dict, timeout_s: float = 60) -> object:
