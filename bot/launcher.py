@@ -73,7 +73,7 @@ def rasa_server(i: int, model: Path, actions: Child) -> Child:
     return Child(
         _numbered("rasa server", i),
         [
-            str(Path(sys.executable).parent / "rasa"), "run", "--model", str(model), "--enable-api",
+            sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model), "--enable-api",
             "--interface", os.environ.get("RASA_HOST", "127.0.0.1"), "--port", str(rasa_port),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
         ] + (["--auth-token", token] if token else []),

@@ -1,0 +1,47 @@
+"""The Rasa server as the launcher starts it: Rasa's own command line, with the check of the
+action server's answers made cheap.
+
+Rasa 3.6 checks every answer of the action server with `jsonschema.validate(result, schema)`,
+which first validates the schema itself against JSON Schema's 2020-12 meta-schema and builds a
+new validator, on every action: about 40% of the Rasa server's CPU under load (measured with
+py-spy, docs/performance.md). The schema never changes, so here it is checked once and its
+validator kept; answers are validated exactly as before and a bad one raises the same error.
+"""
+from __future__ import annotations
+
+import sys
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+
+def install() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    expected = RemoteAction.action_response_format_spec()
+    cls = jsonschema.validators.validator_for(expected)
+    cls.check_schema(expected)
+    validator = cls(expected)
+    plain_validate = jsonschema.validate
+
+    def validate(instance, schema, *args, **kwargs):
+        if args or kwargs or schema != expected:
+            return plain_validate(instance, schema, *args, **kwargs)
+        error = best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+    jsonschema.validate = validate
+
+
+def main() -> int:
+    install()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
