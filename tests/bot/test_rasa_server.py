@@ -4,6 +4,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
 from bot import rasa_server
 
@@ -11,6 +12,7 @@ from bot import rasa_server
 @pytest.fixture
 def patched(monkeypatch):
     monkeypatch.setattr(jsonschema, "validate", jsonschema.validate)  # restored after the test
+    monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)
     rasa_server.install()
     return RemoteAction("action_book", None)
 
@@ -35,3 +37,12 @@ def test_a_malformed_answer_is_refused_as_before(patched, answer):
 def test_other_schemas_are_validated_by_jsonschema_itself(patched):
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"a": 1}, {"type": "object", "properties": {"a": {"type": "string"}}})
+
+
+def test_events_are_read_back_as_their_own_classes(patched):
+    assert Event.resolve_by_type("user") is UserUttered
+    assert Event.resolve_by_type("slot") is SlotSet
+    assert isinstance(Event.from_parameters({"event": "action", "name": "action_listen"}), ActionExecuted)
+    assert Event.resolve_by_type("topic") is None  # Rasa's backwards compatibility
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
