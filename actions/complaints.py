@@ -27,7 +27,6 @@ from aftersales.models import Appointment, Customer, RepairOrder, Store
 COMPLAINT_SLOTS = ("complaint_description", "complaint_category", "complaint_order", "complaint_remedy",
                    "complaint_outcome",
                    "complaint_reference", "complaint_guess")
-BARE_ASKS = 12  # "我要投诉" says that there is a complaint, not what it is
 
 CATEGORIES = {
     "advisor": ("服务顾问/接待", "Service advisor / staff"),
@@ -104,7 +103,7 @@ class ValidateComplaintForm(ValidateChangeForm):
     def before_identity(self, turn: ChangeTurn, requested: Optional[str]) -> bool:
         """The first sentence of a complaint is its description, whoever is writing."""
         message = ((turn.tracker.latest_message or {}).get("text") or "").strip()
-        if requested is None and intent(turn.tracker) == "file_complaint" and len(message) >= BARE_ASKS:
+        if requested is None and intent(turn.tracker) == "file_complaint" and complaints.says_what_happened(message):
             turn.slots["complaint_description"] = message
             turn.slots["complaint_guess"] = complaints.infer_category(message)
             return True

@@ -6,6 +6,8 @@ told it is recorded; a high-severity or repeat complaint is escalated in the sam
 """
 from __future__ import annotations
 
+import re
+
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -29,7 +31,7 @@ REPEAT_DAYS = 30
 
 CATEGORY_WORDS = {
     "repair_quality": ("没修好", "又坏", "还是有", "修完", "返修", "修了", "没修", "越修越", "not fixed", "still",
-                       "came back", "again", "same problem", "worse after", "botched", "repair"),
+                       "came back", "again", "same problem", "worse after", "botched", "repair", "fixed", "failed"),
     "price": ("贵", "乱收费", "多收", "收费", "价格", "报价", "账单", "宰", "overcharg", "charged", "price", "bill",
               "invoice", "expensive", "quote", "rip", "fee"),
     "waiting_time": ("等了", "排队", "太慢", "拖", "几个小时", "好几天", "wait", "slow", "hours", "took days", "delay",
@@ -54,6 +56,22 @@ def infer_category(text: str) -> str | None:
     scores = {cat: sum(1 for w in words if w in said) for cat, words in CATEGORY_WORDS.items()}
     best = max(scores, key=lambda c: scores[c])
     return best if scores[best] else None
+
+
+# What "我要投诉" / "I want to make a complaint" is made of: saying there is a complaint, not what it is.
+BARE_WORDS = re.compile(
+    r"我|要|想|投诉|抱怨|一下|你们|的|了|啊|吧|呢|"
+    r"\b(i|i'd|i'm|want|would|like|to|make|file|lodge|a|an|complain|complaint|please|have|need|got)\b|[\W_]+"
+)
+
+
+def says_what_happened(text: str) -> bool:
+    """Whether a complaint's first message describes it: a category or a danger is named, or
+    something is left once the words of "I want to complain" are taken away."""
+    if infer_category(text or "") is not None or infer_severity(text or "") == "high":
+        return True
+    rest = BARE_WORDS.sub(" ", folded(text))
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 4 or len(re.findall(r"[a-z0-9]+", rest)) >= 3
 
 
 def infer_severity(text: str) -> str:

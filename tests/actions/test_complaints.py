@@ -69,28 +69,42 @@ def test_intake_in_english_with_a_bare_start_and_a_picked_category(dealer, sessi
     assert stored(sessions)[0].category == "advisor"
 
 
-def test_a_safety_complaint_is_high_and_escalated_at_once(dealer, sessions):
-    chat = Conversation("web:known")
-    chat.say("file_complaint", "刚修完刹车，现在刹车失灵差点出事故", form="complaint_form")
-    chat.say("affirm", "对")
-    replies = chat.say("inform", "马上给我处理")
-    assert "情况紧急，已直接升级给主管处理" in texts(replies)
+@pytest.mark.parametrize("lang, words, yes, outcome, expect", [
+    ("zh-Hans", "刚修完刹车，现在刹车失灵差点出事故", "对", "马上给我处理", "情况紧急，已直接升级给主管处理"),
+    ("en", "you just fixed my brakes and now they failed, I nearly had an accident", "yes", "sort it out now",
+     "Because it is urgent, it has gone straight to a supervisor"),
+])
+def test_a_safety_complaint_is_high_and_escalated_at_once(dealer, sessions, lang, words, yes, outcome, expect):
+    chat = Conversation("web:known", language=lang)
+    chat.say("file_complaint", words, form="complaint_form")
+    chat.say("affirm", yes)
+    replies = chat.say("inform", outcome)
+    assert expect in texts(replies)
     [complaint] = stored(sessions)
     assert complaint.severity == "high" and complaint.status == "escalated"
     with transaction(sessions) as session:
-        [escalation] = session.execute(select(Escalation)).scalars().all()
+        escalations = session.execute(select(Escalation)).scalars().all()
+        assert [e.reason for e in escalations] == ["high_severity"]
+        [escalation] = escalations
         assert escalation.reason == "high_severity" and escalation.notification_key == "CP-2026-00001:high_severity"
 
 
-def test_a_second_complaint_in_the_same_category_is_a_repeat_and_escalates(dealer, sessions):
-    for n, words in enumerate(["the invoice was higher than the quote", "you overcharged me again on the bill"]):
-        chat = Conversation("web:known", language="en")
+@pytest.mark.parametrize("lang, complaints, yes, outcome, expect", [
+    ("en", ["the invoice was higher than the quote", "you overcharged me again on the bill"], "yes", "refund",
+     "Because it is a repeat complaint"),
+    ("zh-Hans", ["发票比报价贵了两百块", "又多收我钱了，账单不对"], "对", "退钱", "这是重复投诉，已直接升级给主管处理"),
+])
+def test_a_second_complaint_in_the_same_category_is_a_repeat_and_escalates(dealer, sessions, lang, complaints, yes,
+                                                                           outcome, expect):
+    for words in complaints:
+        chat = Conversation("web:known", language=lang)
         chat.say("file_complaint", words, form="complaint_form")
-        chat.say("affirm", "yes")
-        replies = chat.say("inform", "refund")
-    assert "Because it is a repeat complaint" in texts(replies)
+        chat.say("affirm", yes)
+        replies = chat.say("inform", outcome)
+    assert expect in texts(replies)
     first, second = stored(sessions)
     assert not first.is_repeat and second.is_repeat and second.status == "escalated"
+    assert first.category == second.category == "price"
 
 
 def test_status_of_a_complaint_to_its_customer_only(dealer, sessions):
@@ -145,16 +159,22 @@ def test_the_itemised_bill_accepted_resolves_the_complaint(dealer, sessions, lan
         assert complaint.status == "resolved" and [e.kind for e in complaint.events][-1] == "resolved"
 
 
-def test_the_itemised_bill_rejected_escalates(dealer, sessions):
+@pytest.mark.parametrize("lang, words, yes, no, outcome, asked, expect", [
+    ("zh-Hans", "上次保养乱收费，账单有问题", "是的", "没有，我要找主管", "退还多收的钱", "您希望我们怎么处理",
+     "解释没能解决您的问题，已直接升级给主管处理"),
+    ("en", "you overcharged me for my last service, the bill is wrong", "yes", "no, I want a supervisor",
+     "refund the difference", "What would you like us to do", "As the explanation did not settle it"),
+])
+def test_the_itemised_bill_rejected_escalates(dealer, sessions, lang, words, yes, no, outcome, asked, expect):
     an_order(sessions)
-    chat = Conversation("web:known")
-    chat.say("file_complaint", "上次保养乱收费，账单有问题", form="complaint_form")
-    chat.say("affirm", "是的")
+    chat = Conversation("web:known", language=lang)
+    chat.say("file_complaint", words, form="complaint_form")
+    chat.say("affirm", yes)
     chat.say("inform", "/inform", [ent("order_id", "RO-20261120-0001")])
-    replies = chat.say("deny", "没有，我要找主管")
-    assert "您希望我们怎么处理" in texts(replies)
-    replies = chat.say("inform", "退还多收的钱")
-    assert "解释没能解决您的问题，已直接升级给主管处理" in texts(replies)
+    replies = chat.say("deny", no)
+    assert asked in texts(replies)
+    replies = chat.say("inform", outcome)
+    assert expect in texts(replies)
     [complaint] = stored(sessions)
     assert complaint.status == "escalated"
     with transaction(sessions) as session:

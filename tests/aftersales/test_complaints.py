@@ -44,6 +44,16 @@ def test_the_category_is_guessed_from_the_words(words, category):
     assert complaints.infer_category(words) == category
 
 
+@pytest.mark.parametrize("words, describes", [
+    ("我要投诉", False), ("投诉", False), ("我想投诉一下", False), ("complaint", False), ("I want to complain", False),
+    ("I would like to make a complaint please", False),
+    ("发票比报价贵了两百块", True),  # short, and says it all
+    ("顾问态度差", True), ("刹车失灵", True), ("the advisor was rude", True),
+])
+def test_a_first_message_that_says_what_happened_is_the_description(words, describes):
+    assert complaints.says_what_happened(words) is describes
+
+
 @pytest.mark.parametrize("words, severity", [
     ("刚修完刹车就失灵了", "high"),
     ("再不处理我就打12315", "high"),
