@@ -71,14 +71,17 @@ def tracker_store_url() -> str:
 
 
 def lock_store_env() -> dict[str, str]:
-    """Rasa's lock store: in memory on one machine, Redis (REDIS_URL) when replicas share work."""
+    """Rasa's lock store: in memory on one machine, Redis (REDIS_URL) when replicas share work.
+
+    Redis through bot.lock_store, whose ticket changes are atomic across replicas: Rasa's own
+    `redis` type lets two replicas take the same ticket and run one conversation's turns at once."""
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         return {"LOCK_STORE_TYPE": "in_memory", "REDIS_HOST": "", "REDIS_PORT": "",
                 "REDIS_DB": "", "REDIS_PASSWORD": ""}
     parts = urlsplit(redis_url)
     return {
-        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_TYPE": "bot.lock_store.AtomicRedisLockStore",
         "REDIS_HOST": parts.hostname or "127.0.0.1",
         "REDIS_PORT": str(parts.port or 6379),
         "REDIS_DB": (parts.path or "/0").lstrip("/") or "0",
