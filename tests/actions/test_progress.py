@@ -64,24 +64,45 @@ def test_one_order_in_chinese(dealer):
     assert "目前费用：工时费 ¥200 + 配件费 ¥580 = ¥780" in said and "待您确认：刹车盘 ¥900" in said
 
 
-def test_two_orders_in_english(dealer):
-    replies = progress(Conversation("web:two", language="en"), "is my car ready")
-    assert len(replies) == 2 and "in repair (step 5 of 9)" in replies[0]["text"]
-    assert "So far: labour ¥200 + parts ¥580 = ¥780" in replies[1]["text"]
+def test_one_order_in_english(dealer):
+    said = texts(progress(Conversation("web:one", language="en"), "where is my car"))
+    assert "RO-20261123-0001" in said and "in repair (step 5 of 9)" in said
+    assert "So far: labour ¥200 + parts ¥580 = ¥780" in said and "Brake discs ¥900" in said
 
 
-def test_no_open_order(dealer):
-    assert "没有在店维修的车辆" in texts(progress(Conversation("web:none")))
+@pytest.mark.parametrize("language, text, stage, cost", [
+    ("en", "is my car ready", "in repair (step 5 of 9)", "So far: labour ¥200 + parts ¥580 = ¥780"),
+    ("zh-Hans", "我两台车修得怎么样了", "维修中（第5/9步）", "目前费用：工时费 ¥200 + 配件费 ¥580 = ¥780"),
+])
+def test_two_orders_each_get_their_own_answer(dealer, language, text, stage, cost):
+    replies = progress(Conversation("web:two", language=language), text)
+    assert len(replies) == 2
+    assert [reply["text"].split(" ")[0] for reply in replies] == ["RO-20261122-0102", "RO-20261123-0101"]  # oldest first
+    assert all(stage in reply["text"] and cost in reply["text"] for reply in replies)
 
 
-def test_not_identified_is_asked_and_a_wrong_last_four_is_refused(dealer):
-    chat = Conversation("web:who")
-    replies = chat.say("check_repair_progress", "我的车修好了吗", form="progress_form")
-    assert "车牌号" in texts(replies)
+@pytest.mark.parametrize("language, text, answer", [
+    ("zh-Hans", "我的车修好了吗", "您目前没有在店维修的车辆。"),
+    ("en", "is my car done yet", "You have no car in our workshop right now."),
+])
+def test_no_open_order(dealer, language, text, answer):
+    said = texts(progress(Conversation("web:none", language=language), text))
+    assert answer in said and "RO-" not in said
+
+
+@pytest.mark.parametrize("language, text, ask_plate, ask_last4, mismatch", [
+    ("zh-Hans", "我的车修好了吗", "车牌号", "后4位", "不一致"),
+    ("en", "how is my repair going", "plate", "last 4 digits", "doesn't match"),
+])
+def test_not_identified_is_asked_and_a_wrong_last_four_is_refused(dealer, language, text, ask_plate, ask_last4,
+                                                                   mismatch):
+    chat = Conversation("web:who", language=language)
+    replies = chat.say("check_repair_progress", text, form="progress_form")
+    assert ask_plate in texts(replies)
     replies = chat.say("inform", "粤B12345")
-    assert "后4位" in texts(replies)
+    assert ask_last4 in texts(replies)
     replies = chat.say("inform", "0000")
-    assert "不一致" in texts(replies) and "RO-" not in texts(replies)
+    assert mismatch in texts(replies) and "RO-" not in texts(replies)
     chat.say("inform", "5678")
     assert chat.form is None
     assert "RO-20261123-0001" in texts(chat.ask(changes.RepairProgress, "check_repair_progress", ""))
