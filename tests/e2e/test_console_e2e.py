@@ -1,7 +1,8 @@
 """The console over the whole stack (`python -m bot.launcher`): a demo customer files a
 complaint in the web chat (POST /api/chat) and asks for a person; the demo supervisor logs in
 to the console's API, finds the ticket in the queue, takes it over, sees the customer's next
-message on the timeline while the bot stays silent, replies and resolves. The workshop moves
+message on the timeline while the bot stays silent, replies and resolves; the customer answers
+the survey the bot then asks, and it closes the ticket's timeline. The workshop moves
 an order and the customer sees the new stage when they ask."""
 from __future__ import annotations
 
@@ -111,8 +112,15 @@ def test_a_complaint_taken_over_answered_and_resolved_through_the_console(stack)
     assert not any("第二次反映" in text for _, _, text in log)  # a note never reaches the customer
     after_reply = log[log.index(("out", "王经理", "明天上午为您免费复检，请九点到店")) + 1:]
     assert any(author == "bot" for _, author, _ in after_reply), after_reply  # the bot asks if it is settled
-    assert chat(stack, "你好") != []  # handed back: the bot answers again
     assert reference not in [t["reference"] for t in console.get("/queue?view=open")["tickets"]]
+
+    # Handed back: the bot takes the customer's answers to its survey, and it is on the ticket.
+    assert "服务顾问" in said(chat(stack, "/affirm"))  # 解决了, pressed on the settled question
+    assert "还有什么" in said(chat(stack, "5 5 4 5 4"))
+    assert "感谢您的评价" in said(chat(stack, "没有"))
+    ticket = console.get(f"/tickets/{reference}")["ticket"]
+    assert in_order(["resolved", "survey"], [event["kind"] for event in ticket["timeline"]])
+    assert chat(stack, "你好") != []
 
 
 def test_the_workshop_moves_an_order_and_the_customer_sees_the_new_stage(stack):
