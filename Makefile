@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test train shell migrate seed lock clean install install-test eval-nlu workshop reliability bench
+.PHONY: help run test train shell migrate seed lock clean install install-test eval-nlu workshop reliability bench profile
 
 help:
 	@echo "make run    - install, migrate, seed the demo dealer, train if needed, start everything"
@@ -24,6 +24,7 @@ help:
 	@echo "make shell  - chat with the running bot in this terminal (after make run)"
 	@echo "make eval-nlu - cross-validated intent/entity F1 per language, time accuracy, out-of-scope rejection"
 	@echo "make bench  - latency, throughput, memory, training and cold start against a stock rasa init assistant"
+	@echo "make profile - where a turn's CPU goes in the Rasa server and the action server (py-spy)"
 	@echo "make reliability - fault-injection and bad-input suites, with faults, inputs, server errors and losses"
 	@echo "make workshop ARGS='list' - move repair orders through stages, add items (see aftersales/workshop_cli.py)"
 	@echo "make migrate | make seed | make lock | make clean"
@@ -83,6 +84,11 @@ eval-nlu: install-test
 # (bench/run.py; BENCH_ARGS='--seconds 10 --skip-training' for a quicker look).
 bench: $(BENCH_INSTALLED) train
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# py-spy on the Rasa server and the action server under the bench's conversations
+# (PROFILE_ARGS='--concurrency 50 --match rasa/core' to narrow it down).
+profile: $(BENCH_INSTALLED) train
+	$(PY) -m bench.profile $(PROFILE_ARGS)
 
 shell: install
 	$(PY) -m bot.shell
