@@ -4,8 +4,9 @@ Rasa 3.6's RedisLockStore changes a conversation's ticket lock by reading it, ch
 Python and writing it back. Two replicas issuing a ticket at the same moment read the same lock,
 both take the same ticket number and both go ahead: their turns run at once and the tracker
 store keeps only one of them. Here every change of a lock is one Redis transaction (WATCH the
-key, read, change, MULTI/EXEC, retried when another replica changed the key meanwhile), and a
-lock left without tickets is deleted in that same transaction.
+key, read, change, MULTI/EXEC, retried when another replica changed the key meanwhile), a
+lock left without tickets is deleted in that same transaction, and a lock whose tickets have all
+expired leaves Redis by itself.
 
 endpoints.yml selects it with `type: bot.lock_store.AtomicRedisLockStore`.
 """
@@ -34,7 +35,10 @@ class AtomicRedisLockStore(RedisLockStore):
             result = change(lock)
             pipe.multi()
             if lock.tickets:
-                pipe.set(key, lock.dumps())
+                # The key lives as long as its last ticket (and a second more): a replica that
+                # died holding one leaves nothing in Redis for good.
+                expires = max(ticket.expires for ticket in lock.tickets) + 1
+                pipe.set(key, lock.dumps(), pxat=int(expires * 1000))
             else:
                 pipe.delete(key)
             return result

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import uuid
 
 import pytest
 from rasa.utils.endpoints import EndpointConfig
-from sqlalchemy.engine import make_url
 
+from bot import config
 from bot.lock_store import AtomicRedisLockStore
 from tests.services import require_redis
 
@@ -18,9 +19,13 @@ pytestmark = pytest.mark.redis
 
 
 def replica_store(redis_url: str) -> AtomicRedisLockStore:
-    url = make_url(redis_url)
-    return AtomicRedisLockStore(EndpointConfig(url=url.host, port=url.port or 6379,
-                                               db=int(url.database or 0), key_prefix="locktest"))
+    """The store as endpoints.yml builds it from what the launcher derives from REDIS_URL."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REDIS_URL", redis_url)
+        settings = config.lock_store_env()
+    return AtomicRedisLockStore(EndpointConfig(
+        url=settings["REDIS_HOST"], port=int(settings["REDIS_PORT"]), db=int(settings["REDIS_DB"]),
+        password=settings["REDIS_PASSWORD"] or None, key_prefix="locktest"))
 
 
 class Overlap:
@@ -80,3 +85,13 @@ def test_a_ticket_whose_holder_died_expires_and_the_next_turn_goes_ahead():
     take_turns(store, conversation, 1, overlap)
     assert overlap.errors == [] and overlap.turns == 1
     assert not store.red.exists(store.key_prefix + conversation)
+
+
+def test_the_lock_of_a_replica_that_died_leaves_redis_by_itself():
+    store = replica_store(require_redis())
+    conversation = uuid.uuid4().hex
+    store.issue_ticket(conversation, lock_lifetime=0.2)  # and nobody writes in this chat again
+    key = store.key_prefix + conversation
+    assert 0 < store.red.pttl(key) <= 1300
+    time.sleep(1.5)
+    assert not store.red.exists(key)
