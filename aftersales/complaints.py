@@ -31,10 +31,10 @@ REPEAT_DAYS = 30
 
 CATEGORY_WORDS = {
     "repair_quality": ("没修好", "又坏", "还是有", "修完", "返修", "修了", "没修", "越修越", "not fixed", "still",
-                       "came back", "again", "same problem", "worse after", "botched", "repair", "fixed", "failed"),
-    "price": ("贵", "乱收费", "多收", "收费", "价格", "报价", "账单", "宰", "overcharg", "charged", "price", "bill",
-              "invoice", "expensive", "quote", "rip", "fee"),
-    "waiting_time": ("等了", "排队", "太慢", "拖", "几个小时", "好几天", "wait", "slow", "hours", "took days", "delay",
+                       "came back", "again", "same problem", "worse after", "botched", "repair*", "fixed", "failed"),
+    "price": ("贵", "乱收费", "多收", "收费", "价格", "报价", "账单", "宰", "overcharg*", "charged", "price*", "bill*",
+              "invoice*", "expensive", "quote*", "rip off", "ripped off", "fee", "fees"),
+    "waiting_time": ("等了", "排队", "太慢", "拖", "几个小时", "好几天", "wait*", "slow", "hours", "took days", "delay*",
                      "late"),
     "advisor": ("态度", "顾问", "接待", "爱答不理", "不专业", "骗", "rude", "advisor", "attitude", "staff", "ignored",
                 "unprofessional", "lied", "service writer"),
@@ -43,40 +43,57 @@ CATEGORY_WORDS = {
     "product_quality": ("质量问题", "新车", "出厂", "设计缺陷", "召回", "defect", "new car", "factory", "recall", "lemon"),
 }
 SAFETY_WORDS = ("刹车", "制动", "方向", "转向", "起火", "着火", "冒烟", "漏油", "汽油味", "事故", "撞", "失灵", "安全",
-                "brake", "steering", "fire", "smoke", "fuel", "accident", "crash", "unsafe", "safety")
+                "brake*", "steering", "fire", "fires", "smok*", "fuel", "gas smell", "accident*", "crash*", "unsafe",
+                "safety")
 THREAT_WORDS = ("12315", "消协", "消费者协会", "媒体", "曝光", "律师", "起诉", "法院", "投诉到", "市场监管", "微博", "抖音",
-                "lawyer", "sue", "court", "media", "news", "bbb", "attorney", "review", "social media", "consumer")
-ANGER_WORDS = ("垃圾", "骗子", "气死", "太差", "恶心", "无语", "忍无可忍", "什么破", "!!", "！！", "scam", "worst",
+                "lawyer*", "sue", "sued", "suing", "court", "media", "news", "bbb", "attorney*", "review*",
+                "consumer*")
+ANGER_WORDS = ("垃圾", "骗子", "气死", "太差", "恶心", "无语", "忍无可忍", "什么破", "!!", "！！", "scam*", "worst",
                "disgusting", "furious", "ridiculous", "unacceptable", "never again", "terrible")
 
 
 def infer_category(text: str) -> str | None:
     """The category the words point to, or None when they point nowhere (then it is asked)."""
     said = folded(text)
-    scores = {cat: sum(1 for w in words if w in said) for cat, words in CATEGORY_WORDS.items()}
+    scores = {cat: sum(1 for w in words if _mentions(said, w)) for cat, words in CATEGORY_WORDS.items()}
     best = max(scores, key=lambda c: scores[c])
     return best if scores[best] else None
+
+
+def _mentions(said: str, word: str) -> bool:
+    """Chinese words anywhere; English ones as whole words ("fee" is not in "feel"), and a
+    trailing * lets a stem take any ending ("overcharg*": overcharged, overcharging)."""
+    if not word.isascii():
+        return word in said
+    stem = word.rstrip("*")
+    ending = r"[a-z]*" if word.endswith("*") else ""
+    return re.search(rf"(?<![a-z]){re.escape(stem)}{ending}(?![a-z])", said) is not None
 
 
 # What "我要投诉" / "I want to make a complaint" is made of: saying there is a complaint, not what it is.
 BARE_WORDS = re.compile(
     r"我|要|想|投诉|抱怨|一下|你们|的|了|啊|吧|呢|"
-    r"\b(i|i'd|i'm|want|would|like|to|make|file|lodge|a|an|complain|complaint|please|have|need|got)\b|[\W_]+"
+    r"\b(i(?:'d|'m)?|want|would|like|to|make|file|lodge|a|an|complain|complaint|please|have|need|got|"
+    r"again|still|another)\b|[\W_]+"
 )
 
 
 def says_what_happened(text: str) -> bool:
     """Whether a complaint's first message describes it: a category or a danger is named, or
     something is left once the words of "I want to complain" are taken away."""
-    if infer_category(text or "") is not None or infer_severity(text or "") == "high":
-        return True
     rest = BARE_WORDS.sub(" ", folded(text))
+    if _names_a_danger(text or "") or infer_category(rest) is not None:
+        return True  # anger alone ("我要投诉！！！") says how they feel, not what happened
     return len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 4 or len(re.findall(r"[a-z0-9]+", rest)) >= 3
 
 
-def infer_severity(text: str) -> str:
+def _names_a_danger(text: str) -> bool:
     said = folded(text)
-    if any(w in said for w in SAFETY_WORDS + THREAT_WORDS + ANGER_WORDS):
+    return any(_mentions(said, w) for w in SAFETY_WORDS + THREAT_WORDS)
+
+
+def infer_severity(text: str) -> str:
+    if _names_a_danger(text) or any(_mentions(folded(text), w) for w in ANGER_WORDS):
         return "high"
     return "normal"
 

@@ -49,6 +49,10 @@ def test_the_category_is_guessed_from_the_words(words, category):
     ("I would like to make a complaint please", False),
     ("发票比报价贵了两百块", True),  # short, and says it all
     ("顾问态度差", True), ("刹车失灵", True), ("the advisor was rude", True),
+    ("我要投诉！！！", False),  # angry (high severity), but what happened is still to be asked
+    ("I want to complain again", False), ("I still want to make a complaint", False),
+    ("Hello there, I'd like to lodge a complaint", False),
+    ("I have an issue with my bill", True), ("brakes squeal", True),
 ])
 def test_a_first_message_that_says_what_happened_is_the_description(words, describes):
     assert complaints.says_what_happened(words) is describes
@@ -62,6 +66,9 @@ def test_a_first_message_that_says_what_happened_is_the_description(words, descr
     ("there's a fuel smell since the service", "high"),
     ("等的时间有点长", "normal"),
     ("the coffee machine was broken", "normal"),
+    ("the brakes squeal after the service", "high"),
+    ("I have an issue with the invoice", "normal"),  # "sue" is not in "issue"
+    ("the staff were not very courteous", "normal"),  # nor "court" in "courteous"
 ])
 def test_safety_threats_and_anger_make_a_complaint_high(words, severity):
     assert complaints.infer_severity(words) == severity
