@@ -69,8 +69,8 @@ def main() -> int:
         work = Path(tmp)
         ours = Ours(work / "var")
         log.info("starting the product (one replica)")
-        ours.start()
         try:
+            ours.start()
             load.run(ours.urls(), 2, 3, conversations.ours, "profile-warm")
             log.info("sampling for %.0f s at %d concurrent conversations", args.seconds, args.concurrency)
             running = record(ours.stack.children(), args.seconds, work)

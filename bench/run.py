@@ -33,12 +33,12 @@ WARM_UP_TURNS = 8
 def measure(name: str, target, script, levels: list[int], seconds: float) -> dict:
     """Starts `target`, measures its cold start and every load level, then stops it."""
     log.info("[%s] starting", name)
-    target.start()
-    log.info("[%s] first answer %.1f s after start; warming up", name, target.cold_start_s)
-    warm = load.run(target.urls(), 2, 3, script, f"{name}-warm")
-    log.info("[%s] warm-up: %d turns", name, warm.turns)
-    results = {"cold_start_s": target.cold_start_s, "levels": []}
     try:
+        target.start()  # inside the try: a start that times out must not leave servers running
+        log.info("[%s] first answer %.1f s after start; warming up", name, target.cold_start_s)
+        warm = load.run(target.urls(), 2, 3, script, f"{name}-warm")
+        log.info("[%s] warm-up: %d turns", name, warm.turns)
+        results = {"cold_start_s": target.cold_start_s, "levels": []}
         for concurrency in levels:
             level = load.run(target.urls(), concurrency, seconds, script, name)
             summary = level.summary()

@@ -35,10 +35,15 @@ def rasa_exposure_problem() -> str | None:
     return None
 
 
+def replicas(name: str) -> int:
+    """RASA_REPLICAS / ACTIONS_REPLICAS: how many of each server this machine runs (default 1)."""
+    return max(int(os.environ.get(name) or 1), 1)
+
+
 def replicas_problem() -> str | None:
     """Why several Rasa replicas must not start: they would each lock conversations in their own
     memory and write the same conversation at once, interleaving or losing its events."""
-    if int(os.environ.get("RASA_REPLICAS") or 1) <= 1:
+    if replicas("RASA_REPLICAS") <= 1:
         return None
     if not os.environ.get("REDIS_URL"):
         return "RASA_REPLICAS > 1 needs REDIS_URL: the replicas lock each conversation in Redis"
