@@ -48,13 +48,16 @@ def _table_of_event_types() -> None:
 
     walk_subclasses = Event.resolve_by_type
     table: dict = {}
+    unknown: set = set()  # names the table was rebuilt for and still lacked ("topic")
 
     def resolve_by_type(type_name, default=None):
-        if type_name not in table:
-            table.clear()
+        if type_name not in table and type_name not in unknown:
+            table.clear()  # an Event class defined since: rebuild once
             for cls in all_subclasses(Event):
                 table.setdefault(cls.type_name, cls)  # the first match wins, as in Rasa
-        return table.get(type_name) or walk_subclasses(type_name, default)
+            if type_name not in table:
+                unknown.add(type_name)
+        return table.get(type_name) or walk_subclasses(type_name, default)  # Rasa's answer to a miss
 
     Event.resolve_by_type = staticmethod(resolve_by_type)
 

@@ -46,3 +46,30 @@ def test_events_are_read_back_as_their_own_classes(patched):
     assert Event.resolve_by_type("topic") is None  # Rasa's backwards compatibility
     with pytest.raises(ValueError):
         Event.resolve_by_type("no_such_event")
+
+
+def test_the_answer_schema_is_checked_once_not_for_every_answer(patched, monkeypatch):
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = jsonschema.validators.validator_for(schema)
+
+    def checked_again(*args, **kwargs):
+        raise AssertionError("the schema was checked against its meta-schema again for an answer")
+
+    monkeypatch.setattr(validator_class, "check_schema", checked_again)  # what jsonschema.validate does first
+    answer = {"events": [{"event": "slot", "name": "language", "value": "en"}], "responses": []}
+    for _ in range(3):
+        assert patched._validate_action_result(answer) is True
+
+
+def test_event_classes_are_looked_up_in_a_table_not_by_walking_every_subclass(monkeypatch):
+    from rasa.shared.utils import common
+
+    walks = []
+    walk = common.all_subclasses
+    monkeypatch.setattr(common, "all_subclasses", lambda cls: (walks.append(cls) if cls is Event else None) or walk(cls))
+    monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)
+    rasa_server.install()
+    for _ in range(50):
+        assert Event.resolve_by_type("user") is UserUttered
+        assert Event.resolve_by_type("slot") is SlotSet
+    assert len(walks) == 1
