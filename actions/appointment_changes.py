@@ -32,6 +32,7 @@ from aftersales import appointments, capacity, contact_log, customers
 from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.models import Store
+from nlu.components import time_parser
 from nlu.components.patterns import last_four, loose_phone, loose_plate
 
 CHANGE_SLOTS = ("identity_plate", "identity_phone", "change_reference", "change_time", "change_confirmed",
@@ -52,6 +53,9 @@ class ChangeTurn:
     def get(self, name: str) -> Any:
         return self.slots[name] if name in self.slots else self.tracker.get_slot(name)
 
+    def message(self) -> str:
+        return (self.tracker.latest_message or {}).get("text") or ""
+
     def say(self, key: str, buttons=None, **values) -> None:
         utter(self.dispatcher, self.lang, text.say(key, self.lang, **values), buttons)
 
@@ -61,7 +65,7 @@ class ChangeTurn:
             self.slots["identity_plate"] = self.get("identity_plate") or "on_file"
             self.slots["identity_phone"] = self.get("identity_phone") or "on_file"
             return False
-        message = (self.tracker.latest_message or {}).get("text") or ""
+        message = self.message()
         requested = self.tracker.get_slot("requested_slot")
         plate = entity(self.tracker, "plate_number") or (
             loose_plate(message) if requested == "identity_plate" else None)
@@ -152,6 +156,9 @@ class ValidateRescheduleForm(ValidateChangeForm):
         took = turn.reference()
         found = entities(turn.tracker, "time")
         reference = turn.get("change_reference")
+        if not found and (no_such_time := time_parser.impossible(turn.message())):
+            turn.say("no_such_time", when=no_such_time)
+            return True
         if not found or not reference or reference == "none":
             return took
         appointment = appointments.own_appointment(turn.session, turn.customer.id, reference)

@@ -26,6 +26,7 @@ from aftersales import booking_text as text
 from aftersales.db import transaction
 from aftersales.language import in_script
 from aftersales.models import Staff, Store
+from nlu.components import time_parser
 from nlu.components.patterns import last_four, loose_phone, loose_plate
 
 FORM_INTENTS = {"inform", "book_appointment", "reschedule_appointment", "affirm", "deny", "nlu_fallback"}
@@ -182,6 +183,9 @@ class BookingTurn:
         if wanted("booking_time") and entities(self.tracker, "time"):
             self.state.set("booking_time_request", entities(self.tracker, "time")[-1])
             self.state.set("booking_time", None)
+            took = True
+        elif wanted("booking_time") and (no_such_time := time_parser.impossible(message)):
+            utter(self.dispatcher, self.lang, text.say("no_such_time", self.lang, when=no_such_time))
             took = True
         if relevant or requested == "booking_confirmed":
             took |= self._transport(message)

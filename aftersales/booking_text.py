@@ -27,6 +27,8 @@ PROMPTS = {
     "ask_store": ("请问去哪家店？", "Which store would you like to visit?"),
     "ask_time": ("请问想约什么时间？可以说“明天上午10点”，或选下面最近的空位。",
                  "When would you like to come? Say e.g. \"tomorrow 10am\", or pick one of the nearest free slots."),
+    "no_such_time": ("“{when}”这个时间不存在，请换一个，比如“明天上午10点”。",
+                     "\"{when}\" is not a real date or time. Please give another one, e.g. \"tomorrow 10am\"."),
     "confirm_hint": ("信息没问题的话请点“确认预约”。想改什么直接说（如“改成后天下午”）。给顾问留言请发“备注：……”。",
                      "If that's right, tap Confirm. To change anything just say it (e.g. \"make it Friday\"). "
                      "To leave the advisor a note, send \"note: ...\"."),

@@ -65,6 +65,7 @@ Resolution rules
 """
 from __future__ import annotations
 
+import calendar
 import logging
 import re
 from dataclasses import dataclass, field
@@ -919,3 +920,56 @@ def parse(text: str, now: datetime, tz: Union[str, tzinfo] = DEFAULT_TZ) -> list
     except Exception:
         logger.debug("time parsing failed", exc_info=True)
         return []
+
+
+# --------------------------------------------------------------------------------------
+# Dates and clock times that do not exist (2月30日, April 31, 25:00): found so the customer
+# can be told so, instead of being asked the same question again.
+# --------------------------------------------------------------------------------------
+_ANY_CN = "[零〇一二两三四五六七八九十]{1,4}"
+_IMPOSSIBLE_DATES = [
+    re.compile(r"(?<![0-9])\d{4}(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![0-9])"),
+    re.compile(rf"(?<![0-9])(?P<m>\d{{1,2}}|{_ANY_CN})月份?(?P<d>\d{{1,2}}|{_ANY_CN})(?:日|号)"),
+    re.compile(rf"\b{MONTH}\s*(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![0-9a-z:])"),
+    re.compile(rf"(?<![0-9a-z.\-/])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?{MONTH}"),
+    re.compile(r"(?<![0-9a-z\-/.:$¥#+])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![0-9]|/\d)"),
+]
+_IMPOSSIBLE_CLOCKS = [
+    re.compile(r"(?<![0-9:.])(?P<h>\d{1,2})[:：](?P<mi>\d{2})(?![0-9])"),
+    re.compile(rf"(?<![0-9{_CNN}])(?P<h>\d{{1,2}}|{_ANY_CN})(?:点|點)"),
+]
+
+
+def impossible(text: str) -> Optional[str]:
+    """The first date or clock time in ``text`` that does not exist ("2月30日", "April 31",
+    "25:00", "二十五点"), as written; None when there is none. 29 February counts as real."""
+    if not isinstance(text, str) or not text:
+        return None
+    text = text[:MAX_TEXT]
+    norm = normalise(text)
+    for pattern in _IMPOSSIBLE_DATES:
+        for match in pattern.finditer(norm):
+            if not _real_date(_month_of(match), to_int(match.group("d"))):
+                return text[match.start():match.end()].strip()
+    for pattern in _IMPOSSIBLE_CLOCKS:
+        for match in pattern.finditer(norm):
+            hour = to_int(match.group("h"))
+            minute = to_int(match.groupdict().get("mi") or "0")
+            if hour is not None and minute is not None and (hour > 24 or minute > 59 or (hour == 24 and minute)):
+                return text[match.start():match.end()].strip()
+    return None
+
+
+def _month_of(match: re.Match) -> Optional[int]:
+    named = match.groupdict()
+    if named.get("mon"):
+        return _MONTHS.index(named["mon"][:3]) + 1
+    return to_int(named.get("m") or "")
+
+
+def _real_date(month: Optional[int], day: Optional[int]) -> bool:
+    if month is None or day is None:
+        return True  # not a number after all: nothing to say about it
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    return day <= calendar.monthrange(2028, month)[1]  # a leap year: 29 February exists

@@ -78,6 +78,28 @@ def test_a_new_customer_is_asked_for_a_phone_and_registered(dealer, sessions):
     assert len(booked(sessions)) == 1
 
 
+def test_a_date_or_time_that_does_not_exist_is_named_and_the_time_asked_again(dealer, sessions):
+    chat = Conversation("web:known")
+    replies = chat.say("book_appointment", "我想2月30日上午10点给粤B12345做个小保养", [
+        ent("service_type", "minor_service"), ent("plate_number", "粤B12345")], form="booking_form")
+    said = chat.texts(replies)
+    assert "“2月30日”这个时间不存在" in said and "请问想约什么时间" in said
+    assert buttons(replies)  # the nearest free slots to pick from instead
+    replies = chat.say("inform", "那就25:00吧")
+    assert "“25:00”这个时间不存在" in chat.texts(replies)
+    replies = chat.say("inform", "明天上午10点", [time_entity(iso(24, 10))])
+    assert "11月24日（周二）10:00" in chat.texts(replies)  # a real time goes on to the summary
+    assert booked(sessions) == []
+
+
+def test_an_impossible_date_in_english_is_named_too(dealer, sessions):
+    chat = Conversation("web:known", language="en")
+    chat.say("book_appointment", "book a minor service for 粤B12345", [
+        ent("service_type", "minor_service"), ent("plate_number", "粤B12345")], form="booking_form")
+    replies = chat.say("inform", "April 31st at 10am")
+    assert '"April 31st" is not a real date or time' in chat.texts(replies)
+
+
 def test_step_by_step_in_english_with_a_day_then_a_slot_button(dealer, sessions):
     chat = Conversation("web:step", language="en")
     replies = chat.say("book_appointment", "I want to book a service", form="booking_form")
@@ -207,6 +229,15 @@ def test_moving_the_only_appointment_keeps_its_reference(dealer, sessions):
     assert f"已改约：{reference} 改到 11月27日（周五）15:00" in chat.texts(replies)
     [appointment] = booked(sessions)
     assert appointment.reference == reference and appointment.starts_at == local(27, 15)
+
+
+def test_moving_to_a_date_that_does_not_exist_names_it_and_moves_nothing(dealer, sessions):
+    reference = book_for_known(sessions, dealer, local(24, 10))
+    chat = Conversation("web:known")
+    replies = chat.say("reschedule_appointment", "改到2月30号", form="reschedule_form")
+    assert "“2月30号”这个时间不存在" in chat.texts(replies)
+    [appointment] = booked(sessions)
+    assert appointment.reference == reference and appointment.starts_at == local(24, 10)
 
 
 def test_cancelling_asks_first_and_then_frees_the_slot(dealer, sessions):

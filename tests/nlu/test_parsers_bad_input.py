@@ -42,6 +42,8 @@ def _check(text: str, seen: Counter) -> None:
         assert value is None or shape.fullmatch(value), (text, value)
     phone = patterns.normalize_phone(text)
     assert phone is None or phone.isdigit(), (text, phone)
+    named = time_parser.impossible(text)
+    assert named is None or named in text, (text, named)  # named as the customer wrote it
 
 
 @pytest.mark.parametrize("strategy", [NEAR_MISS, ANY], ids=["near-miss", "any"])
@@ -93,3 +95,20 @@ def test_an_invalid_vin_is_not_taken_for_one(text):
 @pytest.mark.parametrize("text", ["1234", "000000000000000000000", "+86 999 9999 9999"])
 def test_an_invalid_phone_is_not_taken_for_one(text):
     assert patterns.normalize_phone(text, mobile_only=True) is None
+
+
+@pytest.mark.parametrize("text, named", [
+    ("我想2月30日上午10点做保养", "2月30日"), ("二月三十日上午十点", "二月三十日"), ("十三月一日", "十三月一日"),
+    ("5月0日", "5月0日"), ("Feb 30 at 2pm", "Feb 30"), ("april 31st", "april 31st"), ("31 April", "31 April"),
+    ("2/30", "2/30"), ("2026-02-30", "2026-02-30"), ("25:00", "25:00"), ("10:75", "10:75"), ("明天25点", "25点"), ("二十五点", "二十五点"),
+])
+def test_a_date_or_clock_time_that_does_not_exist_is_named_as_written(text, named):
+    assert time_parser.impossible(text) == named
+
+
+@pytest.mark.parametrize("text", [
+    "2月28日", "2月29日", "十二月三十一日", "明天上午10点", "下午3点半", "24:00", "see you at 9:30", "12/31",
+    "3/4 of the tank", "2026-12-31", "粤B12345", "13812345678", "30,000 km", "我有100点积分", "有一点贵", "", "I may need 40 minutes",
+])
+def test_real_dates_times_and_other_numbers_are_not_called_impossible(text):
+    assert time_parser.impossible(text) is None
