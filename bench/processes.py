@@ -2,6 +2,7 @@
 PostgreSQL + Redis setup) and a stock `rasa init` assistant, each timed from start to first answer."""
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
@@ -30,7 +31,7 @@ def first_answer(base_url: str, message: str, timeout_s: float = 300) -> None:
             with urllib.request.urlopen(request, timeout=30) as response:
                 if json.loads(response.read()):
                     return
-        except (OSError, ValueError):
+        except (OSError, ValueError, http.client.HTTPException):  # not up yet
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{base_url} gave no answer within {timeout_s:.0f} s")

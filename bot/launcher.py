@@ -6,6 +6,7 @@ and if one of them dies the others are stopped too rather than left half-working
 """
 from __future__ import annotations
 
+import http.client
 import logging
 import os
 import signal
@@ -144,10 +145,13 @@ def _signal_group(kid: Child, sig: int) -> None:
 
 
 def answers(url: str) -> bool:
+    """Whether a health URL says 200. Anything else is "not yet": polling a port nobody listens
+    on yet can even connect the probe to itself (Linux self-connect on an ephemeral port), and
+    then it reads its own request back as the reply."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return False
 
 

@@ -40,3 +40,22 @@ def test_one_action_server_keeps_the_configured_endpoint(monkeypatch):
     monkeypatch.setenv("RASA_REPLICAS", "2")
     kids = [kid for kid in launcher.children(Path("models/m.tar.gz")) if kid.name.startswith("rasa server")]
     assert len(kids) == 2 and all(kid.env == {} for kid in kids)
+
+
+def test_a_health_probe_that_reads_its_own_request_back_is_not_ready_and_does_not_crash_the_launcher():
+    """Polling a port nobody listens on yet can connect the probe to itself (Linux self-connect
+    on an ephemeral port): the "reply" is its own request line. CI once lost a launcher to it."""
+    import socket
+    import threading
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+
+        def echo_request_line() -> None:
+            connection, _ = server.accept()
+            with connection:
+                connection.sendall(connection.recv(65536).split(b"\r\n")[0] + b"\r\n")
+
+        threading.Thread(target=echo_request_line, daemon=True).start()
+        assert launcher.answers(f"http://127.0.0.1:{server.getsockname()[1]}/status") is False
