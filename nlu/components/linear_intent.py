@@ -70,7 +70,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # diet_weight: the share of DIET's confidence in the blend (0 = this model alone).
-        return {"C": 10.0, "diet_weight": 0.3}
+        return {"C": 100.0, "diet_weight": 0.3}
 
     def __init__(self, config, model_storage: ModelStorage, resource: Resource, model=None):
         self.config = {**self.get_default_config(), **config}
