@@ -20,8 +20,7 @@ from pathlib import Path
 
 from aftersales.migrate import upgrade
 from aftersales.settings import PROJECT_ROOT, VAR_DIR
-from bot import config
-from bot.config import child_env, port, rasa_auth_token, rasa_exposure_problem, replicas_problem
+from bot.config import child_env, port, rasa_auth_token, rasa_exposure_problem, replicas, replicas_problem
 from bot.training import ensure_model
 
 log = logging.getLogger("launcher")
@@ -44,9 +43,9 @@ def children(model: Path) -> list[Child]:
     """The action servers, the Rasa servers and the front door. Rasa replica i listens on
     RASA_PORT + i and calls action server i mod ACTIONS_REPLICAS (on ACTIONS_PORT + that)."""
     web_port = port("WEB_PORT")
-    actions = [action_server(i) for i in range(config.replicas("ACTIONS_REPLICAS"))]
+    actions = [action_server(i) for i in range(replicas("ACTIONS_REPLICAS"))]
     servers = [rasa_server(i, model, actions[i % len(actions)])
-               for i in range(config.replicas("RASA_REPLICAS"))]
+               for i in range(replicas("RASA_REPLICAS"))]
     return actions + servers + [
         Child("front door", [sys.executable, "-m", "bot.frontdoor"], f"http://127.0.0.1:{web_port}/healthz"),
     ]
@@ -78,7 +77,7 @@ def rasa_server(i: int, model: Path, actions: Child) -> Child:
         f"http://127.0.0.1:{rasa_port}/status" + (f"?token={quote(token)}" if token else ""),
         # One action server keeps ACTION_ENDPOINT_URL as configured (it may be on another host).
         env={"ACTION_ENDPOINT_URL": actions.health_url.rsplit("/", 1)[0] + "/webhook"}
-        if config.replicas("ACTIONS_REPLICAS") > 1 else {},
+        if replicas("ACTIONS_REPLICAS") > 1 else {},
     )
 
 
