@@ -40,9 +40,12 @@ def build_model(c: float):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union
 
+    from nlu.components.novelty import NoveltyFeatures
+
     features = make_union(
         TfidfVectorizer(analyzer=_words, sublinear_tf=True),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), preprocessor=_chars, sublinear_tf=True),
+        NoveltyFeatures(),
     )
     return make_pipeline(features, LogisticRegression(C=c, max_iter=3000))
 
