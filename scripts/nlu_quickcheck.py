@@ -1,9 +1,9 @@
 """A five-second look at the training data, for whoever is writing examples.
 
 Not the measurement (that is `make eval-nlu`, the real Rasa pipeline): a linear model on the same
-normalised words and character n-grams and the same share of unseen words, 5-fold cross-validated per language, which tracks the
-real figures closely enough to show which intents are confused with which, and near-duplicate
-examples (which make cross-validation flatter than real use).
+normalised words, character n-grams and share of unseen words, 5-fold cross-validated per
+language, which tracks the real figures closely enough to show which intents are confused with
+which, and near-duplicate examples (which make cross-validation flatter than real use).
 
     .venv/bin/python scripts/nlu_quickcheck.py [zh|en] [--show INTENT|all] [--dups]
 """
