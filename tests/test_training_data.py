@@ -69,23 +69,24 @@ NOT_A_SERVICE = {
     "凭什么收我检测费 你们又没修好",
     "一键启动提示未检测到钥匙",
 }
-ANNOTATION = re.compile(r"\[([^\]]+)\]\{[^}]*\}")
+# Both annotation forms: [text]{"entity": ..., "value": ...} and [text](entity).
+ANNOTATION = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\))")
 
 
-def _service_words() -> dict:
+def _service_words() -> set:
     data = yaml.safe_load((PROJECT_ROOT / "nlu" / "synonyms.yml").read_text())
-    return {line.strip()[2:].lower(): block["synonym"] for block in data["nlu"]
-            for line in block["examples"].splitlines() if line.strip()}
+    return {line.strip()[2:].lower() for block in data["nlu"] for line in block["examples"].splitlines()
+            if line.strip()}
 
 
-def _unannotated_service_words(text: str, words: dict) -> list:
+def _mention(word: str) -> str:
+    """Chinese words anywhere; English ones as whole words ("battery", not "batteryless")."""
+    return re.escape(word) if re.search(r"[\u4e00-\u9fff]", word) else rf"(?<![a-z]){re.escape(word)}(?![a-z])"
+
+
+def _unannotated_service_words(text: str, words: set) -> set:
     plain = ANNOTATION.sub(lambda m: "#" * len(m.group(1)), text).lower()
-    found = []
-    for word in words:
-        latin = r"(?<![a-z])" + re.escape(word) + r"(?![a-z])"
-        if re.search(re.escape(word) if re.search(r"[\u4e00-\u9fff]", word) else latin, plain):
-            found.append(word)
-    return found
+    return {word for word in words if re.search(_mention(word), plain)}
 
 
 def test_every_service_named_in_a_task_example_is_annotated():
@@ -97,6 +98,7 @@ def test_every_service_named_in_a_task_example_is_annotated():
                 continue
             for line in block["examples"].splitlines():
                 text = line.strip()[2:]
-                if text and text not in NOT_A_SERVICE and _unannotated_service_words(text, words):
-                    missing.append(f"{path.parent.name}/{block['intent']}: {text}")
+                found = _unannotated_service_words(text, words) if text not in NOT_A_SERVICE else set()
+                if found:
+                    missing.append(f"{path.parent.name}/{block['intent']}: {text}  ({', '.join(sorted(found))})")
     assert not missing, "\n".join(missing)
