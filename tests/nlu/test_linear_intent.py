@@ -1,8 +1,9 @@
-"""The linear intent model scores the same after it is prepared for fast scoring at load."""
+"""The linear intent model: its features, its confidences, and fast scoring after load."""
 from __future__ import annotations
 
 import numpy as np
 
+from nlu.components.intent_features import confidences, latin_four_grams, words_and_latin_pairs
 from nlu.components.linear_intent import _fast, build_model
 
 EXAMPLES = [("我想预约保养", "book_appointment"), ("帮我约个保养", "book_appointment"),
@@ -15,11 +16,33 @@ def features(text: str):
     return text, text.split()
 
 
-def test_prepared_weights_give_the_same_probabilities():
+def test_prepared_weights_give_the_same_scores():
     model = build_model(10.0).fit([features(t) for t, _ in EXAMPLES], [i for _, i in EXAMPLES])
     queries = [features(t) for t in ("预约保养", "complain about the advisor", "帮我book个保养")]
-    before = model.predict_proba(queries)
+    before = model.decision_function(queries)
     prepared = _fast(model)
     assert prepared.steps[-1][1].coef_.flags.f_contiguous
-    assert np.allclose(prepared.predict_proba(queries), before)
+    assert np.allclose(prepared.decision_function(queries), before)
     assert list(prepared.predict(queries)) == ["book_appointment", "file_complaint", "book_appointment"]
+
+
+def test_english_neighbours_are_paired_and_chinese_words_are_not():
+    english = words_and_latin_pairs(("i'll be in touch", ["i'll", "be", "in", "touch"]))
+    assert "in touch" in english and "be in" in english
+    chinese = words_and_latin_pairs(("帮我book个保养", ["帮", "我", "book", "个", "保养"]))
+    assert chinese == ["帮", "我", "book", "个", "保养"]
+
+
+def test_four_grams_come_from_english_words_only():
+    assert latin_four_grams(("oil 机油更换", [])) == [" oil", "oil "]
+
+
+def test_a_clearer_margin_is_a_surer_confidence():
+    rows = confidences(np.array([[1.0, -1.0, -1.0], [0.1, 0.0, -1.0]]), margin_scale=4.0)
+    assert np.allclose(rows.sum(axis=1), 1.0)
+    assert rows[0, 0] > 0.9 and rows[1, 0] < 0.6
+
+
+def test_two_intents_give_two_confidences():
+    rows = confidences(np.array([2.0, -2.0]), margin_scale=1.0)
+    assert rows.shape == (2, 2) and rows[0, 1] > 0.9 and rows[1, 0] > 0.9
