@@ -1,4 +1,4 @@
-"""A five-second look at the training data, for whoever is writing examples.
+"""A half-minute look at the training data, for whoever is writing examples.
 
 Not the measurement (that is `make eval-nlu`, the real Rasa pipeline): the pipeline's linear model
 (nlu/components/intent_features.py) without DIET, 5-fold cross-validated per language, which
