@@ -14,7 +14,7 @@ Every message arrives as (normalised lower-case text, its words). The features:
 from __future__ import annotations
 
 import re
-from typing import List, Sequence, Tuple
+from typing import List, Tuple
 
 import numpy as np
 
@@ -77,4 +77,3 @@ def confidences(scores: np.ndarray, margin_scale: float) -> np.ndarray:
     scaled -= scaled.max(axis=1, keepdims=True)
     exp = np.exp(scaled)
     return exp / exp.sum(axis=1, keepdims=True)
-
