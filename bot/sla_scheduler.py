@@ -1,6 +1,8 @@
 """Checks complaint deadlines every minute (in the front door process) and tells supervisors
-about escalations: each escalation once, even across restarts (notified_at is set in the same
-transaction that records the notification; the escalation itself is unique per deadline)."""
+about escalations: each escalation once, even across restarts (notified_at is recorded as soon as
+the card is delivered; the escalation itself is unique per deadline). A process killed between
+delivering a card and recording it sends that card again when it restarts: at least once, since
+a lost escalation is worse than a repeated one."""
 from __future__ import annotations
 
 import asyncio
