@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 WEIGHTS = (0.0, 0.15, 0.3, 0.45)
 SCALES = (3.0, 4.0, 5.0, 6.0, 8.0)
 THRESHOLDS = (0.0, 0.3, 0.4)
-REJECTED = {"out_of_scope", "nlu_fallback"}
 
 
 def collect():
@@ -60,27 +59,28 @@ def collect():
     return gold, kept[:len(gold)], kept[len(gold):], languages
 
 
-def top_two(kept, weight: float, scale: float):
-    """The blend's best two (intent, confidence) at another DIET weight and margin scale."""
+def top_two(kept, weight: float, scale: float) -> tuple:
+    """The blend's best intent, its confidence and the runner-up's, at another DIET weight and
+    margin scale: the component's own blend, on the margins recovered from its confidences."""
+    from nlu.components.intent_features import confidences
+    from nlu.components.linear_intent import LinearIntentClassifier
+
     trained_scale, linear, diet = kept
-    names = sorted(set(linear) | set(diet))
-    margins = np.log(np.maximum([linear.get(n, 0.0) for n in names], 1e-300)) / trained_scale * scale
-    confidences = np.exp(margins - margins.max())
-    confidences /= confidences.sum()
-    scores = {n: (1 - weight) * c + weight * diet.get(n, 0.0) for n, c in zip(names, confidences)}
-    return sorted(scores.items(), key=lambda item: -item[1])[:2]
-
-
-def decide(best_two, threshold: float, ambiguity: float = 0.1) -> str:
-    (name, first), (_, second) = best_two
-    if threshold and (first < threshold or first - second < ambiguity):
-        return "nlu_fallback"
-    return name
+    names = sorted(linear)
+    margins = np.log(np.maximum([linear[n] for n in names], 1e-300)) / trained_scale
+    rescaled = dict(zip(names, confidences(margins[np.newaxis, :], scale)[0]))
+    diet_ranking = [{"name": n, "confidence": c} for n, c in diet.items()]
+    ranking = LinearIntentClassifier({"diet_weight": weight}, None, None).blend(rescaled, diet_ranking)
+    return ranking[0]["name"], ranking[0]["confidence"], ranking[1]["confidence"]
 
 
 def main() -> None:
     from sklearn.metrics import f1_score
 
+    import eval_nlu
+    from eval_nlu import decide
+
+    eval_nlu.AMBIGUITY = eval_nlu._fallback_setting("ambiguity_threshold", 0.1)
     gold, held_out, unrelated, languages = collect()
     intents = sorted({intent for _, intent in gold})
     print("weight scale | " + " | ".join(f"threshold {t}: F1 zh/en, rejected zh/en" for t in THRESHOLDS))
@@ -93,7 +93,7 @@ def main() -> None:
                 f1 = [f1_score([i for (l, i) in gold if l == language],
                                [decide(r, threshold) for (l, _), r in zip(gold, ranked) if l == language],
                                average="macro", labels=intents, zero_division=0) for language in ("zh", "en")]
-                rejected = [np.mean([decide(r, threshold) in REJECTED
+                rejected = [np.mean([decide(r, threshold) in eval_nlu.REJECTED
                                      for r, l in zip(unrelated_ranked, languages) if l == language])
                             for language in ("zh", "en")]
                 cells.append(f"{f1[0]:.4f}/{f1[1]:.4f}, {rejected[0]:.1%}/{rejected[1]:.1%}")
