@@ -10,13 +10,19 @@ Every message arrives as (normalised lower-case text, its words). The features:
 - character n-grams of 1 to 3 inside words (typos, Chinese compounds Jieba splits otherwise),
   and 4-grams of English words only (4-grams of Chinese runs made Chinese worse);
 - the share of unseen words (novelty.py), for out_of_scope.
+
+Before all of them, English given names, surnames and car words from nlu/lexicon become a
+class token ("<person>", "<vehicle>"): customers' names and cars are endless, and unseen ones
+were taken for out_of_scope (docs/decisions.md "seventh round").
 """
 from __future__ import annotations
 
 import re
-from typing import List, Tuple
+from pathlib import Path
+from typing import Dict, List, Tuple
 
 import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
 
 TextAndWords = Tuple[str, List[str]]
 
@@ -42,19 +48,46 @@ def latin_four_grams(message: TextAndWords) -> List[str]:
     return grams
 
 
+_LEXICON = Path(__file__).resolve().parents[1] / "lexicon"
+
+
+def word_classes() -> Dict[str, str]:
+    """Word -> its class token, from the name and car lists in nlu/lexicon (not nlu/dictionary:
+    JiebaTokenizer loads every file there as a Jieba dictionary)."""
+    classes = {}
+    for name, token in (("people_en.txt", "<person>"), ("vehicles_en.txt", "<vehicle>")):
+        for line in (_LEXICON / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                classes[line.strip()] = token
+    return classes
+
+
+class WordClasses(BaseEstimator, TransformerMixin):
+    """Known names and car words replaced by their class: a name never seen in training is still
+    a name ("Priya Nguyen" answers like "Sophie Martin"), and not unseen wording for novelty.py.
+    The lists are read when fitting and kept in the trained model."""
+
+    def fit(self, messages=None, intents=None):
+        self.classes_ = word_classes()
+        return self
+
+    def transform(self, messages: List[TextAndWords]) -> List[TextAndWords]:
+        return [(text, [self.classes_.get(w, w) for w in words]) for text, words in messages]
+
+
 def features():
-    """The feature union, fitted on (text, words) pairs."""
+    """Word classes, then the feature union, fitted on (text, words) pairs."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import make_union
+    from sklearn.pipeline import make_pipeline, make_union
 
     from nlu.components.novelty import NoveltyFeatures
 
-    return make_union(
+    return make_pipeline(WordClasses(), make_union(
         TfidfVectorizer(analyzer=words_and_latin_pairs, sublinear_tf=True),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), preprocessor=text_of, sublinear_tf=True),
         TfidfVectorizer(analyzer=latin_four_grams, sublinear_tf=True),
         NoveltyFeatures(),
-    )
+    ))
 
 
 def classifier(c: float):

@@ -46,3 +46,13 @@ def test_a_clearer_margin_is_a_surer_confidence():
 def test_two_intents_give_two_confidences():
     rows = confidences(np.array([2.0, -2.0]), margin_scale=1.0)
     assert rows.shape == (2, 2) and rows[0, 1] > 0.9 and rows[1, 0] > 0.9
+
+
+def test_a_name_or_car_never_seen_in_training_is_still_an_answer():
+    examples = [("sophie martin", "inform"), ("this is carlos", "inform"), ("it's a toyota camry", "inform"),
+                ("a blue honda civic", "inform"), ("what is the capital of peru", "out_of_scope"),
+                ("play me a song", "out_of_scope"), ("tell me a joke", "out_of_scope"),
+                ("how tall is everest", "out_of_scope")]
+    model = build_model(10.0).fit([features(t) for t, _ in examples], [i for _, i in examples])
+    unseen = [features(t) for t in ("priya nguyen", "a kia sportage", "recipe for soup")]
+    assert list(model.predict(unseen)) == ["inform", "inform", "out_of_scope"]
