@@ -13,7 +13,9 @@ Every message arrives as (normalised lower-case text, its words). The features:
 
 Before all of them, English given names, surnames and car words from nlu/lexicon become a
 class token ("<person>", "<vehicle>"): customers' names and cars are endless, and unseen ones
-were taken for out_of_scope (docs/decisions.md "seventh round").
+were taken for out_of_scope (docs/decisions.md "seventh round"). Every digit becomes 0 in the
+text and the words: which number a customer types (a booking reference, a plate, a time) says
+nothing about the intent, its shape does (docs/decisions.md "eighth round").
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ def latin_four_grams(message: TextAndWords) -> List[str]:
 
 
 _LEXICON = Path(__file__).resolve().parents[1] / "lexicon"
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 
 
 def word_classes() -> Dict[str, str]:
@@ -65,14 +68,17 @@ def word_classes() -> Dict[str, str]:
 class WordClasses(BaseEstimator, TransformerMixin):
     """Known names and car words replaced by their class: a name never seen in training is still
     a name ("Priya Nguyen" answers like "Sophie Martin"), and not unseen wording for novelty.py.
-    The lists are read when fitting and kept in the trained model."""
+    Digits become 0: "AP-20261209-0007" and "AP-20261130-0005" are the same shape, so a reference
+    never seen in training reads like the ones that were. The lists are read when fitting and
+    kept in the trained model."""
 
     def fit(self, messages=None, intents=None):
         self.classes_ = word_classes()
         return self
 
     def transform(self, messages: List[TextAndWords]) -> List[TextAndWords]:
-        return [(text, [self.classes_.get(w, w) for w in words]) for text, words in messages]
+        return [(text.translate(_DIGITS_AS_ZERO), [self.classes_.get(w, w).translate(_DIGITS_AS_ZERO) for w in words])
+                for text, words in messages]
 
 
 def features():

@@ -56,3 +56,14 @@ def test_a_name_or_car_never_seen_in_training_is_still_an_answer():
     model = build_model(10.0).fit([features(t) for t, _ in examples], [i for _, i in examples])
     unseen = [features(t) for t in ("priya nguyen", "a kia sportage", "recipe for soup")]
     assert list(model.predict(unseen)) == ["inform", "inform", "out_of_scope"]
+
+
+def test_references_that_differ_only_in_their_digits_look_the_same_to_the_model():
+    from nlu.components.intent_features import features as feature_pipeline
+
+    texts = ["check ap-20261130-0005 for me", "check ap-20270214-0391 for me", "check ab-20261130-0005 for me"]
+    examples = EXAMPLES + [(t, "check_appointment") for t in texts]
+    fitted = feature_pipeline().fit([features(t) for t, _ in examples], [i for _, i in examples])
+    seen, unseen, other = fitted.transform([features(t) for t in texts])
+    assert (seen != unseen).nnz == 0
+    assert (seen != other).nnz > 0
