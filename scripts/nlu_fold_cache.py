@@ -74,8 +74,6 @@ def collect() -> None:
 
 def score(weight: float, scale: float, threshold: float) -> None:
     """Macro-F1 per language of the working tree's linear model blended with the kept DIET rankings."""
-    from sklearn.metrics import f1_score
-
     import eval_nlu
     from nlu.components.intent_features import confidences
     from nlu.components.linear_intent import LinearIntentClassifier, build_model
@@ -94,13 +92,17 @@ def score(weight: float, scale: float, threshold: float) -> None:
         for (language, intent, _, diet), row in zip(fold["held_out"], scores):
             ranking = blender.blend(dict(zip(model.classes_, row)),
                                     [{"name": n, "confidence": c} for n, c in diet.items()])
-            ranked = (ranking[0]["name"], ranking[0]["confidence"], ranking[1]["confidence"])
             gold[language].append(intent)
-            predicted[language].append(eval_nlu.decide(ranked, threshold))
-    figures = [f"{language} {f1_score(gold[language], predicted[language], average='macro', labels=sorted(set(gold[language])), zero_division=0):.4f}"  # noqa: E501
-               for language in ("zh", "en")]
+            predicted[language].append(eval_nlu.decide(eval_nlu.top_two({"intent_ranking": ranking}), threshold))
+    figures = [f"{language} {macro_f1(gold[language], predicted[language]):.4f}" for language in ("zh", "en")]
     print(f"{len(paths)} folds, DIET weight {weight}, scale {scale}, threshold {threshold}: intent macro-F1 "
           + ", ".join(figures))
+
+
+def macro_f1(gold: list, predicted: list) -> float:
+    from sklearn.metrics import f1_score
+
+    return f1_score(gold, predicted, average="macro", labels=sorted(set(gold)), zero_division=0)
 
 
 def _linear_config() -> dict:
@@ -110,19 +112,15 @@ def _linear_config() -> dict:
     return next(c for c in pipeline if c["name"].endswith("LinearIntentClassifier"))
 
 
-def _fallback_threshold() -> float:
+def main() -> None:
     import eval_nlu
 
-    return eval_nlu._fallback_setting("threshold", 0.4)
-
-
-def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["collect", "score"])
     linear = _linear_config()
     parser.add_argument("--weight", type=float, default=linear.get("diet_weight", 0.3))
     parser.add_argument("--scale", type=float, default=linear.get("margin_scale", 5.0))
-    parser.add_argument("--threshold", type=float, default=_fallback_threshold())
+    parser.add_argument("--threshold", type=float, default=eval_nlu._fallback_setting("threshold", 0.4))
     args = parser.parse_args()
     if args.command == "collect":
         collect()
