@@ -12,8 +12,15 @@ last digit, so differences under 0.1 of a point are noise).
 
 Collect again after changing the examples, the tokenizer or DIET's settings.
 
+`linear` needs no cache and suits changes to the examples: it tokenises every example with the
+pipeline's own components (language detection, normalisation, Jieba with the domain dictionary),
+splits them into the folds of `make eval-nlu` and scores the linear model alone with the fallback,
+in about a minute. The blend scores within 0.1 of a point of the linear model alone (eighth round:
+0.9521 / 0.9464 against 0.9512 / 0.9465 at DIET weight 0).
+
     .venv/bin/python scripts/nlu_fold_cache.py collect
     .venv/bin/python scripts/nlu_fold_cache.py score [--weight 0.3] [--scale 5] [--threshold 0.4]
+    .venv/bin/python scripts/nlu_fold_cache.py linear [--scale 5] [--threshold 0.4]
 """
 from __future__ import annotations
 
@@ -72,6 +79,50 @@ def collect() -> None:
         print(f"  fold {number}/{eval_nlu.FOLDS}: kept in {time.monotonic() - started:.0f} s", flush=True)
 
 
+def tokenised(examples) -> list:
+    """The linear model's (text, words) for every example, from the pipeline's own components."""
+    from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu.components.linear_intent import text_and_words
+    from nlu.components.preprocess import LanguageDetector, TextNormalizer
+
+    config = {**JiebaTokenizer.get_default_config(), "dictionary_path": str(ROOT / "nlu" / "dictionary")}
+    tokenizer = JiebaTokenizer.create(config, None, None, None)
+    messages = [Message({TEXT: m.get("text")}) for _, m in examples]
+    for component in (LanguageDetector(), TextNormalizer(), tokenizer):
+        component.process(messages)
+    return [text_and_words(message) for message in messages]
+
+
+def linear_alone(scale: float, threshold: float) -> None:
+    """Macro-F1 per language of the linear model alone, on the current examples and eval-nlu's folds."""
+    import eval_nlu
+    from sklearn.model_selection import StratifiedKFold
+
+    from nlu.components.intent_features import confidences
+    from nlu.components.linear_intent import build_model
+
+    eval_nlu.AMBIGUITY = eval_nlu._fallback_setting("ambiguity_threshold", 0.1)
+    examples, _ = eval_nlu.load_examples()
+    words = tokenised(examples)
+    labels = [f"{language}|{m.get('intent')}" for language, m in examples]
+    gold, predicted = {"zh": [], "en": []}, {"zh": [], "en": []}
+    folds = StratifiedKFold(n_splits=eval_nlu.FOLDS, shuffle=True, random_state=42)
+    for train_index, test_index in folds.split(examples, labels):
+        model = build_model(float(_linear_config()["C"]))
+        model.fit([words[i] for i in train_index], [examples[i][1].get("intent") for i in train_index])
+        scores = confidences(model.decision_function([words[i] for i in test_index]), scale)
+        for i, row in zip(test_index, scores):
+            ranking = sorted(({"name": n, "confidence": float(c)} for n, c in zip(model.classes_, row)),
+                             key=lambda r: -r["confidence"])
+            gold[examples[i][0]].append(examples[i][1].get("intent"))
+            predicted[examples[i][0]].append(eval_nlu.decide(eval_nlu.top_two({"intent_ranking": ranking}), threshold))
+    print(f"linear model alone, scale {scale}, threshold {threshold}: intent macro-F1 "
+          + ", ".join(f"{lang} {macro_f1(gold[lang], predicted[lang]):.4f}" for lang in ("zh", "en")))
+
+
 def score(weight: float, scale: float, threshold: float) -> None:
     """Macro-F1 per language of the working tree's linear model blended with the kept DIET rankings."""
     import eval_nlu
@@ -116,7 +167,7 @@ def main() -> None:
     import eval_nlu
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["collect", "score"])
+    parser.add_argument("command", choices=["collect", "score", "linear"])
     linear = _linear_config()
     parser.add_argument("--weight", type=float, default=linear.get("diet_weight", 0.3))
     parser.add_argument("--scale", type=float, default=linear.get("margin_scale", 5.0))
@@ -124,6 +175,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "collect":
         collect()
+    elif args.command == "linear":
+        linear_alone(args.scale, args.threshold)
     else:
         score(args.weight, args.scale, args.threshold)
 
