@@ -11,9 +11,12 @@ Every message arrives as (normalised lower-case text, its words). The features:
   and 4-grams of English words only (4-grams of Chinese runs made Chinese worse);
 - the share of unseen words (novelty.py), for out_of_scope.
 
-Before all of them, English given names, surnames and car words from nlu/lexicon become a
-class token ("<person>", "<vehicle>"): customers' names and cars are endless, and unseen ones
-were taken for out_of_scope (docs/decisions.md "seventh round"). Every digit becomes 0 in the
+Before all of them, words from the lists in nlu/lexicon become their class token: customers'
+names and cars ("<people>", "<vehicles>") are endless, and unseen ones were taken for
+out_of_scope (docs/decisions.md "seventh round"); appliances, other businesses, health and
+chat topics ("<things>", "<places>", "<health>", "<topics>") are just as endless, and an unseen
+one in a dealer's frame ("the dishwasher won't start") was taken for that task (ninth round).
+Every digit becomes 0 in the
 text and the words: which number a customer types (a booking reference, a plate, a time) says
 nothing about the intent, its shape does (docs/decisions.md "eighth round").
 """
@@ -55,19 +58,22 @@ _DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 
 
 def word_classes() -> Dict[str, str]:
-    """Word -> its class token, from the name and car lists in nlu/lexicon (not nlu/dictionary:
-    JiebaTokenizer loads every file there as a Jieba dictionary)."""
+    """Word -> its class token, from the lists in nlu/lexicon (not nlu/dictionary: JiebaTokenizer
+    loads every file there as a Jieba dictionary). A list's class is its name without the
+    language: people_en.txt gives <people>, things_en.txt and things_zh.txt both give <things>."""
     classes = {}
-    for name, token in (("people_en.txt", "<person>"), ("vehicles_en.txt", "<vehicle>")):
-        for line in (_LEXICON / name).read_text(encoding="utf-8").splitlines():
+    for path in sorted(_LEXICON.glob("*.txt")):
+        token = f"<{path.stem.rsplit('_', 1)[0]}>"
+        for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 classes[line.strip()] = token
     return classes
 
 
 class WordClasses(BaseEstimator, TransformerMixin):
-    """Known names and car words replaced by their class: a name never seen in training is still
-    a name ("Priya Nguyen" answers like "Sophie Martin"), and not unseen wording for novelty.py.
+    """Words of the lexicon replaced by their class: a name never seen in training is still a name
+    ("Priya Nguyen" answers like "Sophie Martin"), and not unseen wording for novelty.py; a
+    kettle never seen is still an appliance, whose faults this desk does not serve.
     Digits become 0: "AP-20261209-0007" and "AP-20261130-0005" are the same shape, so a reference
     never seen in training reads like the ones that were. The lists are read when fitting and
     kept in the trained model."""

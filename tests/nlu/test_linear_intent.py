@@ -67,3 +67,15 @@ def test_references_that_differ_only_in_their_digits_look_the_same_to_the_model(
     seen, unseen, other = fitted.transform([features(t) for t in texts])
     assert (seen != unseen).nnz == 0
     assert (seen != other).nnz > 0
+
+
+def test_an_appliance_or_shop_never_seen_in_training_is_not_taken_for_the_dealer():
+    examples = [("my car won't start", "report_symptom"), ("engine light keeps coming on", "report_symptom"),
+                ("the car makes a noise when braking", "report_symptom"),
+                ("what time do you open", "ask_dealer_info"), ("are you open on sunday", "ask_dealer_info"),
+                ("my fridge won't start", "out_of_scope"), ("the boiler keeps making a noise", "out_of_scope"),
+                ("what time does the bakery open", "out_of_scope"), ("is the gym open on sunday", "out_of_scope")]
+    model = build_model(10.0).fit([features(t) for t, _ in examples], [i for _, i in examples])
+    unseen = [features(t) for t in ("the dishwasher won't start", "what time does the pharmacy open",
+                                    "the car keeps making a noise")]
+    assert list(model.predict(unseen)) == ["out_of_scope", "out_of_scope", "report_symptom"]
