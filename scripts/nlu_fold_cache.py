@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 CACHE = ROOT / "results" / "fold_cache"
@@ -115,12 +117,37 @@ def linear_alone(scale: float, threshold: float) -> None:
         model.fit([words[i] for i in train_index], [examples[i][1].get("intent") for i in train_index])
         scores = confidences(model.decision_function([words[i] for i in test_index]), scale)
         for i, row in zip(test_index, scores):
-            ranking = sorted(({"name": n, "confidence": float(c)} for n, c in zip(model.classes_, row)),
-                             key=lambda r: -r["confidence"])
             gold[examples[i][0]].append(examples[i][1].get("intent"))
-            predicted[examples[i][0]].append(eval_nlu.decide(eval_nlu.top_two({"intent_ranking": ranking}), threshold))
+            predicted[examples[i][0]].append(eval_nlu.decide(_best_two(model.classes_, row), threshold))
     print(f"linear model alone, scale {scale}, threshold {threshold}: intent macro-F1 "
           + ", ".join(f"{lang} {macro_f1(gold[lang], predicted[lang]):.4f}" for lang in ("zh", "en")))
+    model = build_model(float(_linear_config()["C"]))
+    model.fit(words, [m.get("intent") for _, m in examples])
+    print("  held-out unrelated messages rejected: " + ", ".join(
+        f"{language} {share:.1%}" for language, share in held_out_rejected(model, scale, threshold).items()))
+
+
+def held_out_rejected(model, scale: float, threshold: float) -> dict:
+    """Share of tests/data/out_of_domain.yml the linear model alone (trained on every example) rejects."""
+    import eval_nlu
+    import yaml
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu.components.intent_features import confidences
+
+    messages = yaml.safe_load((ROOT / "tests" / "data" / "out_of_domain.yml").read_text())
+    shares = {}
+    for language in ("zh", "en"):
+        held_out = tokenised([(language, Message({"text": text})) for text in messages[language]])
+        rows = confidences(model.decision_function(held_out), scale)
+        decided = [eval_nlu.decide(_best_two(model.classes_, row), threshold) for row in rows]
+        shares[language] = sum(d in eval_nlu.REJECTED for d in decided) / len(decided)
+    return shares
+
+
+def _best_two(names, row) -> tuple:
+    first, second = np.argsort(row)[::-1][:2]
+    return names[first], row[first], row[second]
 
 
 def score(weight: float, scale: float, threshold: float) -> None:
