@@ -20,7 +20,7 @@ in about a minute. The blend scores within 0.1 of a point of the linear model al
 
     .venv/bin/python scripts/nlu_fold_cache.py collect
     .venv/bin/python scripts/nlu_fold_cache.py score [--weight 0.3] [--scale 5] [--threshold 0.4]
-    .venv/bin/python scripts/nlu_fold_cache.py linear [--scale 5] [--threshold 0.4]
+    .venv/bin/python scripts/nlu_fold_cache.py linear [--scale 5] [--threshold 0.4] [--seeds 5]
 """
 from __future__ import annotations
 
@@ -98,20 +98,39 @@ def tokenised(examples) -> list:
     return [text_and_words(message) for message in messages]
 
 
-def linear_alone(scale: float, threshold: float) -> None:
-    """Macro-F1 per language of the linear model alone, on the current examples and eval-nlu's folds."""
+def linear_alone(scale: float, threshold: float, seeds: int) -> None:
+    """Macro-F1 per language of the linear model alone, on the current examples and eval-nlu's folds.
+
+    The folds are drawn over both languages at once, so adding any example reshuffles them all;
+    with ``seeds`` > 1 the folds are also drawn with other seeds and the mean is printed too."""
+    import eval_nlu
+
+    from nlu.components.linear_intent import build_model
+
+    eval_nlu.AMBIGUITY = eval_nlu._fallback_setting("ambiguity_threshold", 0.1)
+    examples, _ = eval_nlu.load_examples()
+    words = tokenised(examples)
+    runs = [_cross_validated(examples, words, seed, scale, threshold) for seed in [42] + list(range(1, seeds))]
+    for label, figures in [("eval-nlu's folds", runs[0])] + ([(f"mean of {seeds} fold seeds", {
+            language: sum(run[language] for run in runs) / len(runs) for language in runs[0]})] if seeds > 1 else []):
+        print(f"linear model alone, scale {scale}, threshold {threshold}, {label}: intent macro-F1 "
+              + ", ".join(f"{language} {figure:.4f}" for language, figure in figures.items()))
+    model = build_model(float(_linear_config()["C"]))
+    model.fit(words, [m.get("intent") for _, m in examples])
+    print("  held-out unrelated messages rejected: " + ", ".join(
+        f"{language} {share:.1%}" for language, share in held_out_rejected(model, scale, threshold).items()))
+
+
+def _cross_validated(examples, words, seed: int, scale: float, threshold: float) -> dict:
     import eval_nlu
     from sklearn.model_selection import StratifiedKFold
 
     from nlu.components.intent_features import confidences
     from nlu.components.linear_intent import build_model
 
-    eval_nlu.AMBIGUITY = eval_nlu._fallback_setting("ambiguity_threshold", 0.1)
-    examples, _ = eval_nlu.load_examples()
-    words = tokenised(examples)
     labels = [f"{language}|{m.get('intent')}" for language, m in examples]
     gold, predicted = {"zh": [], "en": []}, {"zh": [], "en": []}
-    folds = StratifiedKFold(n_splits=eval_nlu.FOLDS, shuffle=True, random_state=42)
+    folds = StratifiedKFold(n_splits=eval_nlu.FOLDS, shuffle=True, random_state=seed)
     for train_index, test_index in folds.split(examples, labels):
         model = build_model(float(_linear_config()["C"]))
         model.fit([words[i] for i in train_index], [examples[i][1].get("intent") for i in train_index])
@@ -119,12 +138,7 @@ def linear_alone(scale: float, threshold: float) -> None:
         for i, row in zip(test_index, scores):
             gold[examples[i][0]].append(examples[i][1].get("intent"))
             predicted[examples[i][0]].append(eval_nlu.decide(_best_two(model.classes_, row), threshold))
-    print(f"linear model alone, scale {scale}, threshold {threshold}: intent macro-F1 "
-          + ", ".join(f"{lang} {macro_f1(gold[lang], predicted[lang]):.4f}" for lang in ("zh", "en")))
-    model = build_model(float(_linear_config()["C"]))
-    model.fit(words, [m.get("intent") for _, m in examples])
-    print("  held-out unrelated messages rejected: " + ", ".join(
-        f"{language} {share:.1%}" for language, share in held_out_rejected(model, scale, threshold).items()))
+    return {language: macro_f1(gold[language], predicted[language]) for language in gold}
 
 
 def held_out_rejected(model, scale: float, threshold: float) -> dict:
@@ -199,11 +213,12 @@ def main() -> None:
     parser.add_argument("--weight", type=float, default=linear.get("diet_weight", 0.3))
     parser.add_argument("--scale", type=float, default=linear.get("margin_scale", 5.0))
     parser.add_argument("--threshold", type=float, default=eval_nlu._fallback_setting("threshold", 0.4))
+    parser.add_argument("--seeds", type=int, default=1, help="linear: also average over this many fold seeds")
     args = parser.parse_args()
     if args.command == "collect":
         collect()
     elif args.command == "linear":
-        linear_alone(args.scale, args.threshold)
+        linear_alone(args.scale, args.threshold, args.seeds)
     else:
         score(args.weight, args.scale, args.threshold)
 
