@@ -24,7 +24,7 @@ def training_inputs() -> list[Path]:
     nlu = PROJECT_ROOT / "nlu"
     files = [PROJECT_ROOT / "domain.yml", PROJECT_ROOT / "config.yml"]
     files += sorted(nlu.rglob("*.yml")) + sorted(nlu.rglob("*.yaml"))
-    files += sorted(nlu.rglob("*.txt"))  # the tokeniser's dictionary
+    files += sorted(nlu.rglob("*.txt"))  # the tokeniser's dictionary, the intent model's lexicon
     files += sorted((nlu / "components").rglob("*.py"))  # custom components shape the model too
     return files
 

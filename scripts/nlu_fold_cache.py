@@ -111,14 +111,19 @@ def linear_alone(scale: float, threshold: float, seeds: int) -> None:
     examples, _ = eval_nlu.load_examples()
     words = tokenised(examples)
     runs = [_cross_validated(examples, words, seed, scale, threshold) for seed in [42] + list(range(1, seeds))]
-    for label, figures in [("eval-nlu's folds", runs[0])] + ([(f"mean of {seeds} fold seeds", {
-            language: sum(run[language] for run in runs) / len(runs) for language in runs[0]})] if seeds > 1 else []):
-        print(f"linear model alone, scale {scale}, threshold {threshold}, {label}: intent macro-F1 "
-              + ", ".join(f"{language} {figure:.4f}" for language, figure in figures.items()))
+    heading = f"linear model alone, scale {scale}, threshold {threshold}"
+    print(f"{heading}, eval-nlu's folds: intent macro-F1 {_per_language(runs[0])}")
+    if seeds > 1:
+        mean = {language: sum(run[language] for run in runs) / seeds for language in runs[0]}
+        print(f"{heading}, mean of {seeds} fold seeds: intent macro-F1 {_per_language(mean)}")
     model = build_model(float(_linear_config()["C"]))
     model.fit(words, [m.get("intent") for _, m in examples])
     print("  held-out unrelated messages rejected: " + ", ".join(
         f"{language} {share:.1%}" for language, share in held_out_rejected(model, scale, threshold).items()))
+
+
+def _per_language(figures: dict) -> str:
+    return ", ".join(f"{language} {figure:.4f}" for language, figure in figures.items())
 
 
 def _cross_validated(examples, words, seed: int, scale: float, threshold: float) -> dict:

@@ -16,9 +16,8 @@ names and cars ("<people>", "<vehicles>") are endless, and unseen ones were take
 out_of_scope (docs/decisions.md "seventh round"); appliances, other businesses, health and
 chat topics ("<things>", "<places>", "<health>", "<topics>") are just as endless, and an unseen
 one in a dealer's frame ("the dishwasher won't start") was taken for that task (ninth round).
-Every digit becomes 0 in the
-text and the words: which number a customer types (a booking reference, a plate, a time) says
-nothing about the intent, its shape does (docs/decisions.md "eighth round").
+Every digit becomes 0 in the text and the words: which number a customer types (a booking
+reference, a plate, a time) says nothing about the intent, its shape does (eighth round).
 """
 from __future__ import annotations
 
