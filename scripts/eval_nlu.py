@@ -81,12 +81,21 @@ def service_types(entities) -> set:
             if (e.get("entity") if isinstance(e, dict) else None) == "service_type"}
 
 
-def cross_validate(examples, synonyms) -> dict:
+def fold_splits(examples, seed: int = 42):
+    """(train indices, held-out indices) of each fold, stratified by language and intent together."""
     labels = [f"{language}|{m.get('intent')}" for language, m in examples]
-    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=42)
+    return StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(examples, labels)
+
+
+def unrelated_messages() -> dict:
+    """The held-out unrelated messages per language (tests/data/out_of_domain.yml), never trained on."""
+    return yaml.safe_load((ROOT / "tests" / "data" / "out_of_domain.yml").read_text())
+
+
+def cross_validate(examples, synonyms) -> dict:
     gold, predicted, entity_counts = defaultdict(list), defaultdict(list), defaultdict(lambda: [0, 0, 0])
     rankings = defaultdict(list)
-    for number, (train_index, test_index) in enumerate(folds.split(examples, labels), start=1):
+    for number, (train_index, test_index) in enumerate(fold_splits(examples), start=1):
         if number > ONLY_FOLDS:
             break
         started = time.monotonic()
@@ -190,7 +199,7 @@ def full_model() -> tuple[str, float]:
 
 
 def out_of_domain(model: str) -> dict:
-    messages = yaml.safe_load((ROOT / "tests" / "data" / "out_of_domain.yml").read_text())
+    messages = unrelated_messages()
     report = {}
     for language in ("zh", "en"):
         results = asyncio.run(parse_all(model, messages[language]))

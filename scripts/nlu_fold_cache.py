@@ -32,8 +32,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 CACHE = ROOT / "results" / "fold_cache"
@@ -41,8 +39,6 @@ CACHE = ROOT / "results" / "fold_cache"
 
 def collect() -> None:
     """Train each fold of make eval-nlu; keep the linear model's inputs and DIET's rankings."""
-    from sklearn.model_selection import StratifiedKFold
-
     import eval_nlu
     from nlu.components import linear_intent
 
@@ -59,10 +55,8 @@ def collect() -> None:
 
     linear_intent.text_and_words, linear_intent.LinearIntentClassifier.blend = keeping_words, keeping_diet
     examples, synonyms = eval_nlu.load_examples()
-    labels = [f"{language}|{m.get('intent')}" for language, m in examples]
-    folds = StratifiedKFold(n_splits=eval_nlu.FOLDS, shuffle=True, random_state=42)
     CACHE.mkdir(parents=True, exist_ok=True)
-    for number, (train_index, test_index) in enumerate(folds.split(examples, labels), start=1):
+    for number, (train_index, test_index) in enumerate(eval_nlu.fold_splits(examples), start=1):
         started = time.monotonic()
         training = [examples[i] for i in train_index]
         held_out = [examples[i] for i in test_index]
@@ -128,45 +122,43 @@ def _per_language(figures: dict) -> str:
 
 def _cross_validated(examples, words, seed: int, scale: float, threshold: float) -> dict:
     import eval_nlu
-    from sklearn.model_selection import StratifiedKFold
 
     from nlu.components.intent_features import confidences
     from nlu.components.linear_intent import build_model
 
-    labels = [f"{language}|{m.get('intent')}" for language, m in examples]
     gold, predicted = {"zh": [], "en": []}, {"zh": [], "en": []}
-    folds = StratifiedKFold(n_splits=eval_nlu.FOLDS, shuffle=True, random_state=seed)
-    for train_index, test_index in folds.split(examples, labels):
+    for train_index, test_index in eval_nlu.fold_splits(examples, seed):
         model = build_model(float(_linear_config()["C"]))
         model.fit([words[i] for i in train_index], [examples[i][1].get("intent") for i in train_index])
         scores = confidences(model.decision_function([words[i] for i in test_index]), scale)
         for i, row in zip(test_index, scores):
             gold[examples[i][0]].append(examples[i][1].get("intent"))
-            predicted[examples[i][0]].append(eval_nlu.decide(_best_two(model.classes_, row), threshold))
+            predicted[examples[i][0]].append(_decided(model.classes_, row, threshold))
     return {language: macro_f1(gold[language], predicted[language]) for language in gold}
 
 
 def held_out_rejected(model, scale: float, threshold: float) -> dict:
     """Share of tests/data/out_of_domain.yml the linear model alone (trained on every example) rejects."""
     import eval_nlu
-    import yaml
     from rasa.shared.nlu.training_data.message import Message
 
     from nlu.components.intent_features import confidences
 
-    messages = yaml.safe_load((ROOT / "tests" / "data" / "out_of_domain.yml").read_text())
     shares = {}
-    for language in ("zh", "en"):
-        held_out = tokenised([(language, Message({"text": text})) for text in messages[language]])
+    for language, texts in eval_nlu.unrelated_messages().items():
+        held_out = tokenised([(language, Message({"text": text})) for text in texts])
         rows = confidences(model.decision_function(held_out), scale)
-        decided = [eval_nlu.decide(_best_two(model.classes_, row), threshold) for row in rows]
+        decided = [_decided(model.classes_, row, threshold) for row in rows]
         shares[language] = sum(d in eval_nlu.REJECTED for d in decided) / len(decided)
     return shares
 
 
-def _best_two(names, row) -> tuple:
-    first, second = np.argsort(row)[::-1][:2]
-    return names[first], row[first], row[second]
+def _decided(names, row, threshold: float) -> str:
+    """What the fallback makes of one message's linear confidences, as eval-nlu decides it."""
+    import eval_nlu
+
+    ranking = [{"name": name, "confidence": float(c)} for name, c in sorted(zip(names, row), key=lambda p: -p[1])]
+    return eval_nlu.decide(eval_nlu.top_two({"intent_ranking": ranking}), threshold)
 
 
 def score(weight: float, scale: float, threshold: float) -> None:
