@@ -8,8 +8,14 @@ Every message arrives as (normalised lower-case text, its words). The features:
   meaning sits in phrases whose words alone say little. Pairs of Jieba words made Chinese worse
   (measured, docs/decisions.md "sixth round"), so only Latin-letter pairs are made;
 - character n-grams of 1 to 3 inside words (typos, Chinese compounds Jieba splits otherwise),
-  and 4-grams of English words only (4-grams of Chinese runs made Chinese worse);
+  made apart for Chinese characters and for the rest, and 4-grams of English words only
+  (4-grams of Chinese runs made Chinese worse);
 - the share of unseen words (novelty.py), for out_of_scope.
+
+Each group is scaled to unit length and then weighted (BLOCK_WEIGHTS): words count for more
+than English character n-grams, and Chinese character n-grams for more than words. Chinese and
+English want different weights, hence Chinese characters in a group of their own (measured,
+docs/decisions.md "tenth round").
 
 Before all of them, words from the lists in nlu/lexicon become their class token: customers'
 names and cars ("<people>", "<vehicles>") are endless, and unseen ones were taken for
@@ -26,16 +32,30 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 TextAndWords = Tuple[str, List[str]]
 
 _LATIN_WORD = re.compile(r"^[a-z0-9][a-z0-9'\-]*$")
 _LATIN_RUN = re.compile(r"[a-z0-9']+")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_NOT_CHINESE = re.compile(r"[^\u4e00-\u9fff]+")
+
+# Weight of each feature group after it is scaled to unit length (docs/decisions.md "tenth round").
+BLOCK_WEIGHTS = {"words": 1.3, "chinese_characters": 1.7, "other_characters": 1.0, "english_four_grams": 1.0,
+                 "novelty": 1.0}
 
 
-def text_of(message: TextAndWords) -> str:
-    return message[0]
+def chinese_text(message: TextAndWords) -> str:
+    """The Chinese characters of the text, every other run a space."""
+    return _NOT_CHINESE.sub(" ", message[0])
+
+
+def other_text(message: TextAndWords) -> str:
+    """The text without its Chinese characters."""
+    return _CHINESE.sub(" ", message[0])
 
 
 def words_and_latin_pairs(message: TextAndWords) -> List[str]:
@@ -86,19 +106,45 @@ class WordClasses(BaseEstimator, TransformerMixin):
                 for text, words in messages]
 
 
+class TfidfOrNothing(TfidfVectorizer):
+    """TF-IDF that gives no columns, rather than an error, when a dealer's examples hold nothing
+    for it (no Chinese at all, or no English word for the four-grams)."""
+
+    def fit(self, raw_documents, y=None):
+        self.fit_transform(raw_documents)
+        return self
+
+    def fit_transform(self, raw_documents, y=None):
+        analyse = self.build_analyzer()
+        self.nothing_ = not any(analyse(document) for document in raw_documents)
+        if self.nothing_:
+            return sparse.csr_matrix((len(raw_documents), 0))
+        return super().fit_transform(raw_documents)
+
+    def transform(self, raw_documents):
+        if self.nothing_:
+            return sparse.csr_matrix((len(raw_documents), 0))
+        return super().transform(raw_documents)
+
+
+def _characters(part) -> TfidfOrNothing:
+    """Character n-grams of 1 to 3 inside words, of the part of the text ``part`` keeps."""
+    return TfidfOrNothing(analyzer="char_wb", ngram_range=(1, 3), preprocessor=part, sublinear_tf=True)
+
+
 def features():
     """Word classes, then the feature union, fitted on (text, words) pairs."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.pipeline import FeatureUnion, make_pipeline
 
     from nlu.components.novelty import NoveltyFeatures
 
-    return make_pipeline(WordClasses(), make_union(
-        TfidfVectorizer(analyzer=words_and_latin_pairs, sublinear_tf=True),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), preprocessor=text_of, sublinear_tf=True),
-        TfidfVectorizer(analyzer=latin_four_grams, sublinear_tf=True),
-        NoveltyFeatures(),
-    ))
+    return make_pipeline(WordClasses(), FeatureUnion([
+        ("words", TfidfOrNothing(analyzer=words_and_latin_pairs, sublinear_tf=True)),
+        ("chinese_characters", _characters(chinese_text)),
+        ("other_characters", _characters(other_text)),
+        ("english_four_grams", TfidfOrNothing(analyzer=latin_four_grams, sublinear_tf=True)),
+        ("novelty", NoveltyFeatures()),
+    ], transformer_weights=BLOCK_WEIGHTS))
 
 
 def classifier(c: float):

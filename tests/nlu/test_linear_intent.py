@@ -79,3 +79,11 @@ def test_an_appliance_or_shop_never_seen_in_training_is_not_taken_for_the_dealer
     unseen = [features(t) for t in ("the dishwasher won't start", "what time does the pharmacy open",
                                     "the car keeps making a noise")]
     assert list(model.predict(unseen)) == ["out_of_scope", "out_of_scope", "report_symptom"]
+
+
+def test_a_dealer_whose_examples_are_all_chinese_without_punctuation_still_gets_a_model():
+    examples = [("我想预约保养", "book_appointment"), ("帮我约个保养", "book_appointment"),
+                ("我要投诉", "file_complaint"), ("服务太差了我要投诉", "file_complaint")]
+    model = build_model(10.0).fit([features(t) for t, _ in examples], [i for _, i in examples])
+    assert list(model.predict([features("预约 保养"), features("投诉 服务 book")])) == \
+        ["book_appointment", "file_complaint"]
