@@ -183,9 +183,9 @@ def score(weight: float, scale: float, threshold: float) -> None:
                                     [{"name": n, "confidence": c} for n, c in diet.items()])
             gold[language].append(intent)
             predicted[language].append(eval_nlu.decide(eval_nlu.top_two({"intent_ranking": ranking}), threshold))
-    figures = [f"{language} {macro_f1(gold[language], predicted[language]):.4f}" for language in ("zh", "en")]
+    figures = {language: macro_f1(gold[language], predicted[language]) for language in ("zh", "en")}
     print(f"{len(paths)} folds, DIET weight {weight}, scale {scale}, threshold {threshold}: intent macro-F1 "
-          + ", ".join(figures))
+          + _per_language(figures))
 
 
 def macro_f1(gold: list, predicted: list) -> float:

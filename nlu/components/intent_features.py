@@ -36,12 +36,14 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from nlu.components.script import CHINESE_RANGES
+
 TextAndWords = Tuple[str, List[str]]
 
 _LATIN_WORD = re.compile(r"^[a-z0-9][a-z0-9'\-]*$")
 _LATIN_RUN = re.compile(r"[a-z0-9']+")
-_CHINESE = re.compile(r"[\u4e00-\u9fff]")
-_NOT_CHINESE = re.compile(r"[^\u4e00-\u9fff]+")
+_CHINESE = re.compile(f"[{CHINESE_RANGES}]")
+_NOT_CHINESE = re.compile(f"[^{CHINESE_RANGES}]+")
 
 # Weight of each feature group after it is scaled to unit length (docs/decisions.md "tenth round").
 BLOCK_WEIGHTS = {"words": 1.3, "chinese_characters": 1.7, "other_characters": 1.0, "english_four_grams": 1.0,

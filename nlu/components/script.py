@@ -9,7 +9,9 @@ from functools import lru_cache
 
 import opencc
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Chinese characters: the unified ideographs, extension A and the compatibility block.
+CHINESE_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{CHINESE_RANGES}]")
 _SPACE = re.compile(r"\s")
 _WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 # Replies a Chinese customer types in Latin letters as often as an English one does.
