@@ -207,7 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["collect", "score", "linear"])
     linear = _linear_config()
-    parser.add_argument("--weight", type=float, default=linear.get("diet_weight", 0.3))
+    parser.add_argument("--weight", type=float, default=linear.get("diet_weight", 0.2))
     parser.add_argument("--scale", type=float, default=linear.get("margin_scale", 5.0))
     parser.add_argument("--threshold", type=float, default=eval_nlu._fallback_setting("threshold", 0.4))
     parser.add_argument("--seeds", type=int, default=1, help="linear: also average over this many fold seeds")

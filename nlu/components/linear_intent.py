@@ -61,7 +61,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         # diet_weight: the share of DIET's confidence in the blend (0 = this model alone);
         # margin_scale: how sharply the SVM's margins become confidences (intent_features.py).
-        return {"C": 2.0, "margin_scale": 5.0, "diet_weight": 0.3}
+        return {"C": 2.0, "margin_scale": 5.0, "diet_weight": 0.2}
 
     def __init__(self, config, model_storage: ModelStorage, resource: Resource, model=None):
         self.config = {**self.get_default_config(), **config}
