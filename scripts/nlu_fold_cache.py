@@ -20,7 +20,7 @@ in about a minute. The blend scores within 0.1 of a point of the linear model al
 
     .venv/bin/python scripts/nlu_fold_cache.py collect
     .venv/bin/python scripts/nlu_fold_cache.py score [--weight 0.3] [--scale 5] [--threshold 0.4]
-    .venv/bin/python scripts/nlu_fold_cache.py linear [--scale 5] [--threshold 0.4] [--seeds 5]
+    .venv/bin/python scripts/nlu_fold_cache.py linear [--scale 5] [--threshold 0.4] [--seeds 5] [--paired 3]
 """
 from __future__ import annotations
 
@@ -92,11 +92,14 @@ def tokenised(examples) -> list:
     return [text_and_words(message) for message in messages]
 
 
-def linear_alone(scale: float, threshold: float, seeds: int) -> None:
+def linear_alone(scale: float, threshold: float, seeds: int, paired: int = 0) -> None:
     """Macro-F1 per language of the linear model alone, on the current examples and eval-nlu's folds.
 
     The folds are drawn over both languages at once, so adding any example reshuffles them all;
-    with ``seeds`` > 1 the folds are also drawn with other seeds and the mean is printed too."""
+    with ``seeds`` > 1 the folds are also drawn with other seeds and the mean is printed too.
+    With ``paired`` > 0, the mean over that many paired draws is printed as well: folds from a hash
+    of each example, so an example keeps its fold when others are added or removed, and two trees
+    are compared on the same folds (docs/decisions.md "eleventh round")."""
     import eval_nlu
 
     from nlu.components.linear_intent import build_model
@@ -104,12 +107,18 @@ def linear_alone(scale: float, threshold: float, seeds: int) -> None:
     eval_nlu.AMBIGUITY = eval_nlu._fallback_setting("ambiguity_threshold", 0.1)
     examples, _ = eval_nlu.load_examples()
     words = tokenised(examples)
-    runs = [_cross_validated(examples, words, seed, scale, threshold) for seed in [42] + list(range(1, seeds))]
+    runs = [_cross_validated(examples, words, eval_nlu.fold_splits(examples, seed), scale, threshold)
+            for seed in [42] + list(range(1, seeds))]
     heading = f"linear model alone, scale {scale}, threshold {threshold}"
     print(f"{heading}, eval-nlu's folds: intent macro-F1 {_per_language(runs[0])}")
     if seeds > 1:
         mean = {language: sum(run[language] for run in runs) / seeds for language in runs[0]}
         print(f"{heading}, mean of {seeds} fold seeds: intent macro-F1 {_per_language(mean)}")
+    if paired:
+        draws = [_cross_validated(examples, words, paired_splits(examples, salt), scale, threshold)
+                 for salt in range(paired)]
+        mean = {language: sum(draw[language] for draw in draws) / paired for language in draws[0]}
+        print(f"{heading}, mean of {paired} paired draws: intent macro-F1 {_per_language(mean)}")
     model = build_model(float(_linear_config()["C"]))
     model.fit(words, [m.get("intent") for _, m in examples])
     print("  held-out unrelated messages rejected: " + ", ".join(
@@ -120,14 +129,21 @@ def _per_language(figures: dict) -> str:
     return ", ".join(f"{language} {figure:.4f}" for language, figure in figures.items())
 
 
-def _cross_validated(examples, words, seed: int, scale: float, threshold: float) -> dict:
-    import eval_nlu
+def paired_splits(examples, salt: int, folds: int = 5):
+    """(train indices, held-out indices) of each fold, the fold of an example from a hash of it alone."""
+    import zlib
 
+    fold = [zlib.crc32(f"{salt}|{language}|{m.get('text')}".encode()) % folds for language, m in examples]
+    for number in range(folds):
+        yield ([i for i, f in enumerate(fold) if f != number], [i for i, f in enumerate(fold) if f == number])
+
+
+def _cross_validated(examples, words, splits, scale: float, threshold: float) -> dict:
     from nlu.components.intent_features import confidences
     from nlu.components.linear_intent import build_model
 
     gold, predicted = {"zh": [], "en": []}, {"zh": [], "en": []}
-    for train_index, test_index in eval_nlu.fold_splits(examples, seed):
+    for train_index, test_index in splits:
         model = build_model(float(_linear_config()["C"]))
         model.fit([words[i] for i in train_index], [examples[i][1].get("intent") for i in train_index])
         scores = confidences(model.decision_function([words[i] for i in test_index]), scale)
@@ -211,11 +227,12 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=linear.get("margin_scale", 5.0))
     parser.add_argument("--threshold", type=float, default=eval_nlu._fallback_setting("threshold", 0.4))
     parser.add_argument("--seeds", type=int, default=1, help="linear: also average over this many fold seeds")
+    parser.add_argument("--paired", type=int, default=0, help="linear: also average over this many paired draws")
     args = parser.parse_args()
     if args.command == "collect":
         collect()
     elif args.command == "linear":
-        linear_alone(args.scale, args.threshold, args.seeds)
+        linear_alone(args.scale, args.threshold, args.seeds, args.paired)
     else:
         score(args.weight, args.scale, args.threshold)
 
