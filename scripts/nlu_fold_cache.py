@@ -19,7 +19,7 @@ in about a minute. The blend scores within 0.1 of a point of the linear model al
 0.9521 / 0.9464 against 0.9512 / 0.9465 at DIET weight 0).
 
     .venv/bin/python scripts/nlu_fold_cache.py collect
-    .venv/bin/python scripts/nlu_fold_cache.py score [--weight 0.3] [--scale 5] [--threshold 0.4]
+    .venv/bin/python scripts/nlu_fold_cache.py score [--weight 0.2] [--scale 5] [--threshold 0.4]
     .venv/bin/python scripts/nlu_fold_cache.py linear [--scale 5] [--threshold 0.4] [--seeds 5] [--paired 3]
 """
 from __future__ import annotations
@@ -211,10 +211,14 @@ def macro_f1(gold: list, predicted: list) -> float:
 
 
 def _linear_config() -> dict:
+    """The LinearIntentClassifier's settings in config.yml, over the component's own defaults."""
     import yaml
 
+    from nlu.components.linear_intent import LinearIntentClassifier
+
     pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
-    return next(c for c in pipeline if c["name"].endswith("LinearIntentClassifier"))
+    configured = next(c for c in pipeline if c["name"].endswith("LinearIntentClassifier"))
+    return {**LinearIntentClassifier.get_default_config(), **configured}
 
 
 def main() -> None:
@@ -223,8 +227,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["collect", "score", "linear"])
     linear = _linear_config()
-    parser.add_argument("--weight", type=float, default=linear.get("diet_weight", 0.2))
-    parser.add_argument("--scale", type=float, default=linear.get("margin_scale", 5.0))
+    parser.add_argument("--weight", type=float, default=linear["diet_weight"])
+    parser.add_argument("--scale", type=float, default=linear["margin_scale"])
     parser.add_argument("--threshold", type=float, default=eval_nlu._fallback_setting("threshold", 0.4))
     parser.add_argument("--seeds", type=int, default=1, help="linear: also average over this many fold seeds")
     parser.add_argument("--paired", type=int, default=0, help="linear: also average over this many paired draws")
