@@ -12,8 +12,8 @@ Every message arrives as (normalised lower-case text, its words). The features:
   (4-grams of Chinese runs made Chinese worse);
 - the share of unseen words (novelty.py), for out_of_scope;
 - for English messages, the sentence vector of all-MiniLM-L6-v2 (sentence_vectors.py): a
-  pretrained model knows that "nix", "unbook" and "call off" say the same, which 11,000 examples
-  cannot teach; English macro-F1 rose by 1.5 points (docs/decisions.md "twelfth round"). A
+  model pretrained on a billion sentence pairs has met more ways of saying a thing than 11,000
+  examples show; English macro-F1 rose by 1.6 points (docs/decisions.md "twelfth round"). A
   message with Chinese characters gets zeros: the model is English-only.
 
 Each group is scaled to unit length and then weighted (BLOCK_WEIGHTS): words count for more
