@@ -48,6 +48,8 @@ def _is_punctuation(ch: str) -> bool:
 
 
 def _is_cjk(code: int) -> bool:
+    """BERT's own list of CJK blocks, wider than script.CHINESE_RANGES (which holds the blocks our
+    customers type): the tokenizer must split exactly as the model's was trained to."""
     return any(low <= code <= high for low, high in (
         (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
         (0x2B740, 0x2B81F), (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)))
@@ -94,12 +96,11 @@ class WordPiece:
             return ["[UNK]"]
         pieces, start = [], 0
         while start < len(word):
-            end = len(word)
-            while end > start and (word[start:end] if start == 0 else "##" + word[start:end]) not in self.ids:
-                end -= 1
-            if end == start:
+            prefix = "##" if start else ""
+            end = next((end for end in range(len(word), start, -1) if prefix + word[start:end] in self.ids), None)
+            if end is None:
                 return ["[UNK]"]
-            pieces.append(word[start:end] if start == 0 else "##" + word[start:end])
+            pieces.append(prefix + word[start:end])
             start = end
         return pieces
 
